@@ -1,0 +1,147 @@
+"""Fixes that make the pinned OpenMMLab stack usable; nothing more.
+
+Each fix checks whether it is still needed and does nothing otherwise, so it
+disappears on its own once the upstream package is fixed:
+
+* ``mmaction2 1.2.0`` wheels lack ``mmaction/models/localizers/drn`` although
+  ``mmaction.models.localizers`` imports it, so ``import mmaction.models``
+  fails. A stub package is registered only when the folder is missing.
+* ``mmengine 0.10.7`` calls ``torch.load`` without ``weights_only``; torch
+  >= 2.6 defaults to ``weights_only=True`` and refuses mmengine's own
+  checkpoints (``resume``, ``load_from``, ``tools/test.py``). The checkpoint
+  module gets a ``torch`` whose ``load`` defaults to ``weights_only=False``
+  (the behaviour mmengine was written for), only while mmengine's source does
+  not pass ``weights_only`` itself.
+* CPU-only distributed training (gloo): ``_init_dist_pytorch`` calls
+  ``torch.cuda.set_device`` unconditionally and ``Runner.wrap_model`` passes
+  ``device_ids=[LOCAL_RANK]`` to DDP, which a CPU module rejects. Both are
+  patched only when CUDA is unavailable, so GPU (NCCL) runs are untouched.
+"""
+import functools
+import importlib.util
+import inspect
+import os.path as osp
+import sys
+import types
+
+import torch
+
+APPLIED = []
+
+
+def _mmaction_drn_missing() -> bool:
+    spec = importlib.util.find_spec('mmaction')
+    if spec is None or not spec.submodule_search_locations:
+        return False
+    root = spec.submodule_search_locations[0]
+    return not osp.exists(osp.join(root, 'models', 'localizers', 'drn'))
+
+
+def fix_mmaction_missing_drn() -> bool:
+    """Register a stub ``mmaction.models.localizers.drn`` when absent."""
+    if not _mmaction_drn_missing() or \
+            'mmaction.models.localizers.drn' in sys.modules:
+        return False
+
+    class DRN(torch.nn.Module):
+        """Placeholder: the DRN localizer is missing from this wheel."""
+
+        def __init__(self, *args, **kwargs):
+            raise ImportError(
+                'mmaction2 1.2.0 wheels do not ship '
+                'mmaction/models/localizers/drn; install mmaction2 from '
+                'source to use DRN.')
+
+    package = types.ModuleType('mmaction.models.localizers.drn')
+    package.__path__ = []
+    module = types.ModuleType('mmaction.models.localizers.drn.drn')
+    module.DRN = DRN
+    package.drn = module
+    sys.modules[package.__name__] = package
+    sys.modules[module.__name__] = module
+    return True
+
+
+def _torch_refuses_pickled_checkpoints() -> bool:
+    version = tuple(int(v) for v in torch.__version__.split('.')[:2])
+    return version >= (2, 6)
+
+
+class _TorchFullLoad(types.ModuleType):
+    """``torch`` as seen by mmengine's checkpoint module, with
+    ``load(..., weights_only=False)`` as default."""
+
+    def __init__(self):
+        super().__init__('torch')
+
+    def __getattr__(self, name):
+        return getattr(torch, name)
+
+    @staticmethod
+    @functools.wraps(torch.load)
+    def load(*args, **kwargs):
+        kwargs.setdefault('weights_only', False)
+        return torch.load(*args, **kwargs)
+
+
+def fix_mmengine_torch_load() -> bool:
+    """Let mmengine load its own (pickled) checkpoints on torch >= 2.6."""
+    from mmengine.runner import checkpoint
+    if not _torch_refuses_pickled_checkpoints() or isinstance(
+            checkpoint.torch, _TorchFullLoad):
+        return False
+    if 'weights_only' in inspect.getsource(checkpoint):
+        return False  # upstream passes it itself
+    checkpoint.torch = _TorchFullLoad()
+    return True
+
+
+def fix_mmengine_cpu_distributed() -> bool:
+    """Make mmengine's pytorch launcher and DDP wrapper work on CPU."""
+    if torch.cuda.is_available():
+        return False
+    from mmengine.dist import utils as dist_utils
+    from mmengine.model import MMDistributedDataParallel
+    if getattr(dist_utils._init_dist_pytorch, '_mmsemi_cpu', False):
+        return False
+    original_init = dist_utils._init_dist_pytorch
+
+    @functools.wraps(original_init)
+    def _init_dist_pytorch(backend='gloo', init_backend='torch', **kwargs):
+        # no GPU: set_device would fail and NCCL cannot run, use gloo.
+        if backend == 'nccl':
+            backend = 'gloo'
+        set_device = torch.cuda.set_device
+        torch.cuda.set_device = lambda *a, **k: None
+        try:
+            return original_init(backend, init_backend=init_backend, **kwargs)
+        finally:
+            torch.cuda.set_device = set_device
+
+    _init_dist_pytorch._mmsemi_cpu = True
+    dist_utils._init_dist_pytorch = _init_dist_pytorch
+
+    original_ddp_init = MMDistributedDataParallel.__init__
+
+    @functools.wraps(original_ddp_init)
+    def ddp_init(self, module, detect_anomalous_params=False, **kwargs):
+        # DDP over a CPU module requires ``device_ids=None``.
+        kwargs['device_ids'] = None
+        kwargs.pop('output_device', None)
+        original_ddp_init(
+            self,
+            module=module,
+            detect_anomalous_params=detect_anomalous_params,
+            **kwargs)
+
+    MMDistributedDataParallel.__init__ = ddp_init
+    return True
+
+
+def apply_all() -> list:
+    """Apply every fix that is still needed; returns the applied names."""
+    for fix in (fix_mmaction_missing_drn, fix_mmengine_torch_load,
+                fix_mmengine_cpu_distributed):
+        if fix():
+            APPLIED.append(fix.__name__)
+    return APPLIED

@@ -1,0 +1,6 @@
+from .samplers import *  # noqa: F401,F403
+from .semi_dataset import SemiDataset
+from .semi_video_dataset import SemiVideoDataset
+from .transforms import *  # noqa: F401,F403
+
+__all__ = ['SemiDataset', 'SemiVideoDataset']

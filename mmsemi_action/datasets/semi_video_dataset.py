@@ -1,0 +1,86 @@
+"""``VideoDataset`` with the input checks a semi-supervised run needs."""
+import os.path as osp
+from typing import Optional
+
+from mmaction.datasets import VideoDataset
+from mmaction.registry import DATASETS
+from mmengine.logging import print_log
+
+
+@DATASETS.register_module()
+class SemiVideoDataset(VideoDataset):
+    """A ``VideoDataset`` that validates its list and can skip bad videos.
+
+    Lines are ``path label`` or, for unlabeled lists, ``path`` alone (the
+    label is then ``-1``). Labels of unlabeled videos, when present, are
+    carried only so that pseudo-label accuracy can be logged; no loss reads
+    them (see :class:`SemiBaseRecognizer`).
+
+    Args:
+        num_classes (int, optional): when given, every label must lie in
+            ``[0, num_classes)`` (``-1`` is allowed when ``labeled=False``).
+        labeled (bool): whether every line must carry a label.
+        skip_unreadable (bool): drop missing videos at start-up and replace
+            videos that fail to decode by another random sample, counting
+            both, instead of raising. Meant for unlabeled sets.
+        **kwargs: see :class:`mmaction.datasets.VideoDataset`.
+    """
+
+    def __init__(self,
+                 *args,
+                 num_classes: Optional[int] = None,
+                 labeled: bool = True,
+                 skip_unreadable: bool = False,
+                 **kwargs):
+        self.labeled = labeled
+        self.skip_unreadable = skip_unreadable
+        self.num_skipped = 0
+        super().__init__(*args, num_classes=num_classes, **kwargs)
+
+    def load_data_list(self):
+        if not osp.isfile(self.ann_file):
+            raise FileNotFoundError(
+                f'annotation file not found: {self.ann_file}')
+        data_list = super().load_data_list()
+        if not data_list:
+            raise ValueError(f'annotation file {self.ann_file} is empty')
+        kept = []
+        for lineno, info in enumerate(data_list, 1):
+            label = info['label']
+            where = f'{self.ann_file}:{lineno} ({info["filename"]})'
+            if self.labeled and label == -1:
+                raise ValueError(f'{where}: labeled list line has no label')
+            if self.num_classes is not None and not (
+                    0 <= label < self.num_classes or label == -1):
+                raise ValueError(
+                    f'{where}: label {label} is outside the class range '
+                    f'[0, {self.num_classes}) set by num_classes')
+            if not osp.isfile(info['filename']):
+                if not self.skip_unreadable:
+                    raise FileNotFoundError(f'{where}: video file not found')
+                self.num_skipped += 1
+                continue
+            kept.append(info)
+        if self.num_skipped:
+            print_log(
+                f'{self.ann_file}: skipped {self.num_skipped} missing videos',
+                logger='current')
+        if not kept:
+            raise ValueError(f'{self.ann_file}: no readable video left')
+        return kept
+
+    def prepare_data(self, idx):
+        try:
+            return super().prepare_data(idx)
+        except Exception as error:
+            filename = self.get_data_info(idx)['filename']
+            if not self.skip_unreadable:
+                raise RuntimeError(
+                    f'failed to load video {filename} listed in '
+                    f'{self.ann_file}: {error}') from error
+            self.num_skipped += 1
+            print_log(
+                f'skipped unreadable video {filename} ({error}); '
+                f'{self.num_skipped} skipped so far in this worker',
+                logger='current')
+            return None  # BaseDataset refetches a random other sample

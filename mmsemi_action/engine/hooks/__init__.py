@@ -1,0 +1,3 @@
+from .ema_teacher_hook import EMATeacherHook
+
+__all__ = ['EMATeacherHook']

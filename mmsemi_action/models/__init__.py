@@ -1,0 +1,3 @@
+from .data_preprocessors import *  # noqa: F401,F403
+from .losses import *  # noqa: F401,F403
+from .recognizers import *  # noqa: F401,F403

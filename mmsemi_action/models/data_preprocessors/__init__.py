@@ -1,0 +1,3 @@
+from .multi_branch_preprocessor import MultiBranchDataPreprocessor
+
+__all__ = ['MultiBranchDataPreprocessor']

@@ -1,0 +1,3 @@
+from .consistency_losses import MaskedCrossEntropyLoss, SoftmaxMSELoss
+
+__all__ = ['MaskedCrossEntropyLoss', 'SoftmaxMSELoss']

@@ -1,0 +1,5 @@
+from .fixmatch import FixMatchRecognizer
+from .mean_teacher import MeanTeacherRecognizer
+from .semi_base import SemiBaseRecognizer
+
+__all__ = ['SemiBaseRecognizer', 'FixMatchRecognizer', 'MeanTeacherRecognizer']

@@ -1,0 +1,145 @@
+"""Base of the semi-supervised recognizers: a student and an optional
+teacher built from one MMAction2 recognizer config."""
+import copy
+from typing import Dict, Optional, Sequence
+
+import torch
+from mmaction.registry import MODELS
+from mmengine.config import ConfigDict
+from mmengine.model import BaseModel
+from torch import Tensor
+
+from ..utils import (pseudo_label_metrics, recognizer_logits,
+                     unlabeled_gt_labels)
+
+
+def rename_loss_dict(prefix: str, losses: dict) -> dict:
+    """Prefix every key, e.g. ``loss_cls`` -> ``sup_loss_cls``."""
+    return {prefix + key: value for key, value in losses.items()}
+
+
+@MODELS.register_module()
+class SemiBaseRecognizer(BaseModel):
+    """A student recognizer, optionally a teacher, and the branch plumbing.
+
+    Training batches come from :class:`MultiBranchDataPreprocessor`: dicts
+    keyed by branch (``labeled``, ``weak``, ``strong``...). Subclasses
+    implement :meth:`loss`. Unlabeled data samples may carry ground truth
+    (for logging only): losses must be built from logits and pseudo-labels,
+    never from ``data_samples`` of unlabeled branches.
+
+    The teacher receives no gradient and stays in eval mode (BatchNorm
+    statistics frozen) even when the runner calls ``model.train()``; its
+    weights are set by a hook (e.g. :class:`EMATeacherHook`) and saved in
+    every checkpoint as part of the model.
+
+    Args:
+        recognizer (dict): any MMAction2 recognizer config (Recognizer3D,
+            Recognizer2D/TSM, TimeSformer...), without data_preprocessor.
+        data_preprocessor (dict, optional): defaults to a
+            ``MultiBranchDataPreprocessor`` around the recognizer's own
+            ``data_preprocessor`` (or ``ActionDataPreprocessor``).
+        with_teacher (bool): build a teacher from the same config.
+        semi_train_cfg (dict, optional): method hyper-parameters.
+        semi_test_cfg (dict, optional): ``predict_on='student'|'teacher'``
+            (defaults to the teacher when there is one).
+        init_cfg (dict, optional): initialisation config.
+    """
+
+    def __init__(self,
+                 recognizer: dict,
+                 data_preprocessor: Optional[dict] = None,
+                 with_teacher: bool = False,
+                 semi_train_cfg: Optional[dict] = None,
+                 semi_test_cfg: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(
+                type='MultiBranchDataPreprocessor',
+                data_preprocessor=recognizer.get(
+                    'data_preprocessor',
+                    dict(type='ActionDataPreprocessor')))
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.student = MODELS.build(copy.deepcopy(recognizer))
+        self.teacher = None
+        if with_teacher:
+            self.teacher = MODELS.build(copy.deepcopy(recognizer))
+            self.teacher.requires_grad_(False)
+            self.teacher.eval()
+        self.semi_train_cfg = ConfigDict(semi_train_cfg or {})
+        self.semi_test_cfg = ConfigDict(semi_test_cfg or {})
+        self.semi_test_cfg.setdefault(
+            'predict_on', 'teacher' if with_teacher else 'student')
+        if self.semi_test_cfg.predict_on not in ('student', 'teacher') or (
+                self.semi_test_cfg.predict_on == 'teacher'
+                and self.teacher is None):
+            raise ValueError(
+                "semi_test_cfg.predict_on must be 'student' or 'teacher' "
+                '(teacher only when with_teacher=True), got '
+                f'{self.semi_test_cfg.predict_on!r}')
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        if self.teacher is not None:
+            self.teacher.train(False)
+        return self
+
+    # ------------------------------------------------------------------
+    def forward(self,
+                inputs,
+                data_samples=None,
+                mode: str = 'tensor'):
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            return self.predictor(inputs, mode='tensor')
+        raise RuntimeError(f'Invalid mode "{mode}". Only supports loss, '
+                           'predict and tensor mode')
+
+    def loss(self, multi_batch_inputs: Dict[str, Tensor],
+             multi_batch_data_samples: Dict[str, list]) -> dict:
+        """Losses of one multi-branch batch; implemented by each method."""
+        raise NotImplementedError
+
+    @property
+    def predictor(self):
+        """The network used by ``predict`` (``semi_test_cfg.predict_on``)."""
+        return getattr(self, self.semi_test_cfg.predict_on)
+
+    def predict(self, inputs: Tensor, data_samples: list) -> list:
+        return self.predictor.predict(inputs, data_samples)
+
+    # ------------------------------------------------------------------
+    # helpers for subclasses
+    def supervised_loss(self, logits: Tensor,
+                        data_samples: Sequence) -> dict:
+        """The student head's own loss (its ``loss_cls`` config, top-k)
+        on labeled logits ``(B_l, C)``; keys prefixed ``sup_``."""
+        losses = self.student.cls_head.loss_by_feat(logits, data_samples)
+        return rename_loss_dict('sup_', losses)
+
+    def student_logits(self, inputs: Sequence[Tensor]) -> Sequence[Tensor]:
+        """Student scores of several branches in one forward pass.
+
+        Concatenating the branches (as FixMatch does) gives BatchNorm one
+        batch with labeled and unlabeled clips instead of tiny batches.
+        """
+        logits = recognizer_logits(self.student, torch.cat(list(inputs)))
+        return logits.split([x.shape[0] for x in inputs])
+
+    @torch.no_grad()
+    def teacher_logits(self, inputs: Tensor) -> Tensor:
+        """Teacher scores, ``(N, C)``, without gradient."""
+        return recognizer_logits(self.teacher, inputs)
+
+    @staticmethod
+    def log_pseudo_labels(pseudo: Tensor, mask: Tensor,
+                          unlabeled_samples: Sequence) -> dict:
+        """``unsup_mask_ratio`` and, where unlabeled ground truth is known,
+        ``unsup_pl_acc`` (kept clips) and ``unsup_pl_acc_all``."""
+        metrics = pseudo_label_metrics(pseudo, mask,
+                                       unlabeled_gt_labels(unlabeled_samples))
+        return rename_loss_dict('unsup_', metrics)

@@ -1,0 +1,104 @@
+"""Helpers shared by the semi-supervised recognizers."""
+import math
+from typing import Sequence, Tuple
+
+import torch
+import torch.nn.functional as F
+from mmengine.logging import MessageHub
+from torch import Tensor
+
+
+def current_iter() -> int:
+    """Iteration being trained (0-based), as recorded by ``RuntimeInfoHook``.
+    """
+    return MessageHub.get_current_instance().get_info('iter', 0)
+
+
+def sigmoid_rampup(step: int, rampup_iters: int) -> float:
+    """Mean Teacher's ramp-up ``exp(-5 (1 - t)^2)``, ``t = step / rampup``.
+    """
+    if rampup_iters <= 0:
+        return 1.0
+    t = min(max(step, 0), rampup_iters) / rampup_iters
+    return math.exp(-5.0 * (1.0 - t)**2)
+
+
+def recognizer_logits(recognizer, inputs: Tensor) -> Tensor:
+    """Class scores of an MMAction2 recognizer in training mode.
+
+    Args:
+        recognizer: a ``BaseRecognizer`` (Recognizer2D/3D, TimeSformer...).
+        inputs (Tensor): preprocessed batch, e.g. ``(B, V, C, T, H, W)`` for
+            3D recognizers with ``V`` clips per sample.
+
+    Returns:
+        Tensor: ``(B, num_classes)`` logits (views of a sample averaged).
+    """
+    feats, kwargs = recognizer.extract_feat(inputs)
+    head_kwargs = {k: kwargs[k] for k in ('num_segs', ) if k in kwargs}
+    logits = recognizer.cls_head(feats, **head_kwargs)
+    batch = inputs.shape[0]
+    if logits.shape[0] != batch:
+        logits = logits.view(batch, -1, logits.shape[-1]).mean(1)
+    return logits
+
+
+def threshold_pseudo_labels(probs: Tensor, threshold: float,
+                            soft: bool = False) -> Tuple[Tensor, Tensor]:
+    """Confidence-thresholded pseudo-labels (FixMatch, Sohn et al. 2020).
+
+    Args:
+        probs (Tensor): ``(N, C)`` class probabilities of the weak view.
+        threshold (float): keep a sample where ``max_c probs >= threshold``.
+        soft (bool): return the distribution instead of its argmax.
+
+    Returns:
+        tuple: targets ``(N,)`` long (hard) or ``(N, C)`` (soft), and the
+        float mask ``(N,)`` of kept samples.
+    """
+    max_probs, labels = probs.max(dim=1)
+    mask = (max_probs >= threshold).float()
+    return (probs if soft else labels), mask
+
+
+def unlabeled_gt_labels(data_samples: Sequence) -> Tensor:
+    """Ground truth of unlabeled samples (``-1`` where unknown).
+
+    Only for logging pseudo-label accuracy: no loss may consume it.
+    """
+    labels = [
+        int(s.gt_label.item()) if 'gt_label' in s and s.gt_label.numel() == 1
+        else -1 for s in data_samples
+    ]
+    return torch.tensor(labels, dtype=torch.long)
+
+
+def pseudo_label_metrics(pseudo: Tensor, mask: Tensor,
+                         gt: Tensor) -> dict:
+    """Mask ratio and pseudo-label accuracy, detached, for the log.
+
+    Args:
+        pseudo (Tensor): ``(N,)`` hard pseudo-labels or ``(N, C)`` soft.
+        mask (Tensor): ``(N,)`` 1 for kept samples.
+        gt (Tensor): ``(N,)`` ground truth, ``-1`` unknown.
+    """
+    pseudo = pseudo.detach()
+    if pseudo.dim() == 2:
+        pseudo = pseudo.argmax(1)
+    pseudo, mask, gt = pseudo.cpu(), mask.detach().cpu() > 0, gt.cpu()
+    metrics = dict(mask_ratio=mask.float().mean())
+    known = gt >= 0
+    if known.any():
+        metrics['pl_acc_all'] = (pseudo[known] == gt[known]).float().mean()
+        kept = known & mask
+        if kept.any():
+            metrics['pl_acc'] = (pseudo[kept] == gt[kept]).float().mean()
+    return metrics
+
+
+def soft_or_hard_cross_entropy(logits: Tensor, target: Tensor) -> Tensor:
+    """Per-sample cross-entropy, ``(N,)``; ``target`` is ``(N,)`` class
+    indices or ``(N, C)`` probabilities."""
+    if target.dim() == 2:
+        return -(target * F.log_softmax(logits, dim=1)).sum(1)
+    return F.cross_entropy(logits, target, reduction='none')
