@@ -12,7 +12,9 @@ default_hooks = dict(
         by_epoch=False,
         max_keep_ckpts=2,
         save_last=True,
-        save_best='auto'))
+        save_best='auto'),
+    # random generator states in checkpoints: resume continues exactly
+    rng_state=dict(type='RNGStateHook'))
 
 log_processor = dict(type='LogProcessor', window_size=20, by_epoch=False)
 

@@ -4,7 +4,7 @@
 _base_ = [
     '../_base_/models/r3d18-tiny.py',
     '../_base_/datasets/semi_synthetic-coarse.py',
-    '../_base_/schedules/sgd_cosine_1k-iter.py',
+    '../_base_/schedules/adamw_cosine_1k-iter.py',
     '../_base_/default_runtime.py'
 ]
 train_dataloader = dict(

@@ -2,6 +2,8 @@
 from mmaction.registry import DATASETS
 from mmengine.dataset import ConcatDataset
 
+from .stream_index import StreamIndex
+
 
 @DATASETS.register_module()
 class SemiDataset(ConcatDataset):
@@ -11,7 +13,8 @@ class SemiDataset(ConcatDataset):
     override one source, e.g.
     ``train_dataloader = dict(dataset=dict(labeled=dict(ann_file=...)))``.
     Indices ``[0, len(labeled))`` are labeled, the rest unlabeled; pair it
-    with :class:`SemiSupervisedSampler`.
+    with :class:`SemiSupervisedSampler`, whose :class:`StreamIndex` indices
+    make every sample's augmentation a function of its stream position.
 
     Args:
         labeled (dict): config of the labeled dataset.
@@ -28,3 +31,8 @@ class SemiDataset(ConcatDataset):
     @property
     def unlabeled(self):
         return self.datasets[1]
+
+    def __getitem__(self, idx):
+        if isinstance(idx, StreamIndex):
+            idx.seed_random_generators()
+        return super().__getitem__(int(idx))

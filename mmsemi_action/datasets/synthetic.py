@@ -98,7 +98,7 @@ def _background(rng, size: int) -> np.ndarray:
     for _ in range(3):
         fx, fy = rng.uniform(0.5, 4, size=2)
         phase = rng.uniform(0, 2 * np.pi)
-        amp = rng.uniform(5, 30, size=3)
+        amp = rng.uniform(3, 15, size=3)
         wave = np.sin(2 * np.pi * (fx * xx + fy * yy) + phase)
         texture += wave[..., None] * amp
     return np.clip(base + texture, 0, 255)
@@ -118,7 +118,7 @@ def _phase_lengths(rng, num_frames: int, num_phases: int) -> np.ndarray:
 def _trajectory(rng, phases: Sequence[str], num_frames: int, size: int):
     """Per-frame (cx, cy, angle, scale) of the main object."""
     lengths = _phase_lengths(rng, num_frames, len(phases))
-    speed = rng.uniform(0.35, 0.6) * size / (num_frames - 1)
+    speed = rng.uniform(0.45, 0.7) * size / (num_frames - 1)
     spin = rng.uniform(np.pi / 3, np.pi / 2) * 2 / (num_frames - 1)
     growth = np.log(rng.uniform(1.8, 2.4)) / (num_frames - 1)
     state = np.array([0.0, 0.0, rng.uniform(0, 2 * np.pi), 0.0])
@@ -134,15 +134,16 @@ def _trajectory(rng, phases: Sequence[str], num_frames: int, size: int):
     states = np.stack(states)[:num_frames]
     # scale: log-scale -> radius in pixels, kept within the frame
     log_scale = states[:, 3] - states[:, 3].mean()
-    radius = size * rng.uniform(0.12, 0.16) * np.exp(log_scale)
+    radius = size * rng.uniform(0.14, 0.2) * np.exp(log_scale)
     # place the path so that the object stays inside the frame
     margin = radius.max() + 1
     xs, ys = states[:, 0], states[:, 1]
     span_x, span_y = np.ptp(xs), np.ptp(ys)
     shrink = min(1.0, (size - 2 * margin) / max(span_x, span_y, 1e-6))
     xs, ys = xs * shrink, ys * shrink
-    ox = rng.uniform(margin - xs.min(), size - margin - xs.max())
-    oy = rng.uniform(margin - ys.min(), size - margin - ys.max())
+    low = np.array([margin - xs.min(), margin - ys.min()])
+    high = np.maximum(low, [size - margin - xs.max(), size - margin - ys.max()])
+    ox, oy = rng.uniform(low, high)
     return xs + ox, ys + oy, states[:, 2], radius
 
 
@@ -164,15 +165,15 @@ def render_video(phases: Sequence[str], rng: np.random.Generator,
 
     # distractors: random walk, random spin; no systematic motion
     distractors = []
-    for _ in range(rng.integers(1, 3)):
+    for _ in range(rng.integers(0, 2)):
         steps = rng.normal(0, size * 0.02, size=(num_frames, 2)).cumsum(0)
         start = rng.uniform(0.2 * size, 0.8 * size, size=2)
         distractors.append(
             (_Shape(_random_shape(rng), _random_color(rng)),
              np.clip(start + steps, 0, size - 1),
              rng.uniform(0, 2 * np.pi) + rng.normal(0, 0.2, num_frames).cumsum(),
-             size * rng.uniform(0.05, 0.09)))
-    noise_sigma = rng.uniform(2, 10)
+             size * rng.uniform(0.04, 0.07)))
+    noise_sigma = rng.uniform(2, 6)
     jitter = rng.integers(-1, 2, size=(num_frames, 2))
 
     frames = np.empty((num_frames, size, size, 3), dtype=np.uint8)

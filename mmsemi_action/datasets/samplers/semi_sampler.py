@@ -8,6 +8,8 @@ from mmengine.dist import get_dist_info, sync_random_seed
 from mmengine.logging import MessageHub
 from torch.utils.data import Sampler
 
+from ..stream_index import StreamIndex
+
 
 @DATA_SAMPLERS.register_module()
 class SemiSupervisedSampler(Sampler):
@@ -122,7 +124,9 @@ class SemiSupervisedSampler(Sampler):
         pass_idx, index = divmod(position, size)
         order = self._order(source, size, pass_idx)
         while True:
-            yield offset + int(order[index])
+            yield StreamIndex(offset + int(order[index]), self.seed, source,
+                              position)
+            position += self.world_size
             index += self.world_size
             while index >= size:
                 index -= size

@@ -1,4 +1,6 @@
-# 1000 iterations of SGD with linear warm-up and cosine decay (CPU-sized).
+# 1000 iterations of AdamW with linear warm-up and cosine decay (CPU-sized).
+# From scratch on the synthetic sets, SGD (lr 0.01-0.05) stays at chance
+# for this budget while AdamW learns; paper-scale configs use SGD.
 max_iters = 1000
 warmup_iters = 50
 train_cfg = dict(
@@ -8,8 +10,7 @@ val_cfg = dict(type='TeacherStudentValLoop')
 test_cfg = dict(type='TestLoop')
 
 optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4,
-                   nesterov=True),
+    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=1e-4),
     clip_grad=dict(max_norm=40, norm_type=2))
 
 param_scheduler = [

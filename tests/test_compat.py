@@ -1,0 +1,93 @@
+"""Each compat fix: needed on this stack, applied, and inert otherwise."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import torch
+
+from mmsemi_action import compat
+
+
+def test_import_mmaction_models_works():
+    import mmaction.models  # noqa: F401
+    from mmaction.registry import MODELS
+    assert MODELS.get('Recognizer3D') is not None
+    assert 'fix_mmaction_missing_drn' in compat.APPLIED or \
+        not compat._mmaction_drn_missing()
+
+
+def test_drn_stub_raises_clear_error_and_is_skipped_when_present(
+        tmp_path, monkeypatch):
+    if compat._mmaction_drn_missing():
+        from mmaction.models.localizers import DRN
+        with pytest.raises(ImportError, match='drn'):
+            DRN()
+    # an mmaction that ships drn is left alone
+    fake = tmp_path / 'mmaction'
+    (fake / 'models' / 'localizers' / 'drn').mkdir(parents=True)
+    spec = type('Spec', (), {'submodule_search_locations': [str(fake)]})
+    monkeypatch.setattr(compat.importlib.util, 'find_spec', lambda _: spec)
+    assert not compat._mmaction_drn_missing()
+
+
+def test_mmengine_loads_its_own_checkpoint(tmp_path):
+    """A checkpoint with non-tensor objects (as mmengine writes: meta,
+    numpy, message hub) loads through mmengine although torch >= 2.6
+    refuses it with weights_only=True."""
+    import numpy as np
+    from mmengine.runner.checkpoint import _load_checkpoint, save_checkpoint
+    path = str(tmp_path / 'ckpt.pth')
+    save_checkpoint(
+        dict(state_dict=dict(w=torch.ones(2)),
+             meta=dict(rng=np.random.get_state())), path)
+    if compat._torch_refuses_pickled_checkpoints():
+        with pytest.raises(Exception):
+            torch.load(path)  # torch's default refuses it
+    ckpt = _load_checkpoint(path, map_location='cpu')
+    assert torch.equal(ckpt['state_dict']['w'], torch.ones(2))
+    # the fix changes mmengine's checkpoint module only
+    assert torch.load is not compat._TorchFullLoad.load
+
+
+def test_fix_is_idempotent():
+    assert compat.fix_mmengine_torch_load() is False
+    assert compat.fix_mmaction_missing_drn() is False
+    assert compat.fix_mmengine_cpu_distributed() is False
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='CPU-only fix')
+def test_cpu_distributed_init_and_ddp(tmp_path):
+    """mmengine's pytorch launcher with backend='nccl' and its DDP wrapper
+    with device_ids work on a CPU-only machine."""
+    script = textwrap.dedent('''
+        import os, torch
+        import mmsemi_action
+        from mmengine.dist import init_dist, get_world_size, all_reduce
+        from mmengine.model import MMDistributedDataParallel
+        init_dist('pytorch', backend='nccl')
+        model = MMDistributedDataParallel(
+            torch.nn.Linear(2, 2), device_ids=[int(os.environ['LOCAL_RANK'])])
+        t = torch.ones(1)
+        all_reduce(t)
+        print('OK', get_world_size(), torch.distributed.get_backend(), t.item())
+    ''')
+    env = dict(os.environ, RANK='0', LOCAL_RANK='0', WORLD_SIZE='1',
+               MASTER_ADDR='127.0.0.1', MASTER_PORT='29611')
+    out = subprocess.run([sys.executable, '-c', script], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert 'OK 1 gloo 1.0' in out.stdout, out.stderr[-2000:]
+
+
+def test_undeclared_dependencies_present_and_mmaction_base_config_loads():
+    """mmaction2 imports importlib_metadata; mmengine resolves
+    ``mmaction::`` bases through pkg_resources (setuptools < 82)."""
+    import importlib_metadata  # noqa: F401
+    import pkg_resources  # noqa: F401
+    from mmengine import Config
+    cfg = Config.fromfile(os.path.join(
+        os.path.dirname(__file__), '..', 'configs', 'fixmatch',
+        'fixmatch_r3d18-tiny_1xb12-1k-iter_synthetic-coarse.py'))
+    assert cfg.default_scope == 'mmaction'
+    assert cfg.custom_imports['imports'] == ['mmsemi_action']

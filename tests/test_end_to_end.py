@@ -1,0 +1,183 @@
+"""Real runner, real configs, generated videos."""
+import os
+import os.path as osp
+import re
+import subprocess
+import sys
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.runner import Runner
+from mmengine.runner.checkpoint import _load_checkpoint
+
+from conftest import REPO
+
+FIXMATCH = osp.join(REPO, 'configs', 'fixmatch',
+                    'fixmatch_r3d18-tiny_1xb12-1k-iter_synthetic-coarse.py')
+MEAN_TEACHER = osp.join(
+    REPO, 'configs', 'mean_teacher',
+    'mean-teacher_r3d18-tiny_1xb12-1k-iter_synthetic-coarse.py')
+
+
+def data_options(root):
+    """--cfg-options pointing a synthetic-coarse config at ``root``."""
+    opts = {}
+    for source in ('labeled', 'unlabeled'):
+        key = f'train_dataloader.dataset.{source}'
+        opts[f'{key}.ann_file'] = f'{root}/{source}.txt'
+        opts[f'{key}.data_prefix.video'] = root
+    for split in ('val', 'test'):
+        opts[f'{split}_dataloader.dataset.ann_file'] = f'{root}/val.txt'
+        opts[f'{split}_dataloader.dataset.data_prefix.video'] = root
+    return opts
+
+
+def tiny_cfg(config, root, work_dir, max_iters=4, **extra):
+    cfg = Config.fromfile(config)
+    opts = data_options(root)
+    opts.update({
+        'train_dataloader.batch_size': 6,
+        'train_dataloader.sampler.batch_size': 6,
+        'train_dataloader.sampler.source_ratio': [1, 2],
+        'train_dataloader.num_workers': 2,
+        'train_cfg.max_iters': max_iters,
+        'train_cfg.val_interval': max_iters,
+        'default_hooks.checkpoint.interval': max_iters,
+        'default_hooks.logger.interval': 1,
+        'randomness': dict(seed=0, deterministic=True),
+    })
+    opts.update(extra)
+    cfg.merge_from_dict(opts)
+    cfg.work_dir = str(work_dir)
+    return cfg
+
+
+def test_fixmatch_trains_validates_and_exports(tiny_coarse, tmp_path):
+    cfg = tiny_cfg(FIXMATCH, tiny_coarse, tmp_path / 'fm')
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    scalars = runner.message_hub.log_scalars
+    for key in ('train/sup_loss_cls', 'train/unsup_loss_cls',
+                'train/unsup_mask_ratio', 'train/unsup_pl_acc_all',
+                'val/student/acc/top1'):
+        assert key in scalars, key
+    ckpt = osp.join(cfg.work_dir, 'iter_4.pth')
+    assert osp.isfile(ckpt)
+
+    # export the student and test it with MMAction2's own test script
+    out = tmp_path / 'export'
+    subprocess.run([sys.executable, osp.join(REPO, 'tools',
+                                             'export_student.py'),
+                    FIXMATCH, ckpt, str(out)], check=True, cwd=REPO,
+                   capture_output=True)
+    plain = Config.fromfile(str(out / 'student_config.py'))
+    assert plain.model.type == 'Recognizer3D'
+    assert plain.test_dataloader.dataset.type == 'VideoDataset'
+    import mmaction
+    stock_test = osp.join(osp.dirname(mmaction.__file__), '.mim', 'tools',
+                          'test.py')
+    plain.merge_from_dict(data_options(tiny_coarse))
+    plain.dump(str(out / 'student_config.py'))
+    res = subprocess.run([sys.executable, stock_test,
+                          str(out / 'student_config.py'),
+                          str(out / 'student.pth'), '--work-dir',
+                          str(tmp_path / 'stock')], cwd=REPO,
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-3000:]
+    stock_top1 = float(re.search(r'acc/top1: ([0-9.]+)',
+                                 res.stdout + res.stderr).group(1))
+    student_top1 = scalars['val/student/acc/top1'].current()
+    assert stock_top1 == pytest.approx(student_top1)
+
+
+def test_mean_teacher_validates_teacher_and_student(tiny_coarse, tmp_path):
+    cfg = tiny_cfg(MEAN_TEACHER, tiny_coarse, tmp_path / 'mt')
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    scalars = runner.message_hub.log_scalars
+    assert 'val/teacher/acc/top1' in scalars
+    assert 'val/student/acc/top1' in scalars
+    state = _load_checkpoint(osp.join(cfg.work_dir, 'iter_4.pth'),
+                             map_location='cpu')['state_dict']
+    assert any(k.startswith('teacher.backbone') for k in state)
+    assert any(k.startswith('student.backbone') for k in state)
+    # the teacher moved towards the student but is not a copy of it
+    key = 'backbone.conv1.conv.weight'
+    assert not torch.equal(state['teacher.' + key], state['student.' + key])
+
+
+def test_resume_gives_the_uninterrupted_weights(tiny_coarse, tmp_path):
+    """Stop at iteration 3, resume to 6: student, teacher and optimizer end
+    as in a run of 6 iterations (dropout, augmentation and sampler included,
+    with 2 data workers)."""
+    full = tiny_cfg(MEAN_TEACHER, tiny_coarse, tmp_path / 'full',
+                    max_iters=6, **{'default_hooks.checkpoint.interval': 3})
+    Runner.from_cfg(full).train()
+
+    part = tiny_cfg(MEAN_TEACHER, tiny_coarse, tmp_path / 'part',
+                    max_iters=6, **{'default_hooks.checkpoint.interval': 3})
+    part.resume = True
+    part.load_from = osp.join(full.work_dir, 'iter_3.pth')
+    Runner.from_cfg(part).train()
+
+    a = _load_checkpoint(osp.join(full.work_dir, 'iter_6.pth'),
+                         map_location='cpu')
+    b = _load_checkpoint(osp.join(part.work_dir, 'iter_6.pth'),
+                         map_location='cpu')
+    assert a['state_dict'].keys() == b['state_dict'].keys()
+    for key, value in a['state_dict'].items():
+        assert torch.equal(value, b['state_dict'][key]), key
+    # and it was not trivially equal to the checkpoint it resumed from
+    c = _load_checkpoint(part.load_from, map_location='cpu')
+    key = 'student.backbone.conv1.conv.weight'
+    assert not torch.equal(c['state_dict'][key], a['state_dict'][key])
+
+
+def run(cmd, **kwargs):
+    env = dict(os.environ)
+    env['PATH'] = osp.dirname(sys.executable) + os.pathsep + env['PATH']
+    res = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True,
+                         text=True, timeout=600, **kwargs)
+    assert res.returncode == 0, (res.stdout[-3000:], res.stderr[-3000:])
+    return res.stdout + res.stderr
+
+
+def options(root, **extra):
+    opts = dict(data_options(root), **extra)
+    return [f'{k}={v}' for k, v in opts.items()]
+
+
+def test_mim_train_and_dist_test_two_processes(tiny_coarse, tmp_path):
+    """``mim train mmaction`` trains with the plugin; ``tools/dist_test.sh``
+    with 2 gloo processes gives the top-1 of a 1-process test."""
+    work = tmp_path / 'mim'
+    run(['mim', 'train', 'mmaction', FIXMATCH, '--gpus', '0', '--work-dir',
+         str(work), '--cfg-options'] + options(
+             tiny_coarse, **{
+                 'train_cfg.max_iters': 2,
+                 'train_cfg.val_interval': 2,
+                 'default_hooks.checkpoint.interval': 2,
+                 'train_dataloader.num_workers': 0,
+                 'train_dataloader.persistent_workers': False,
+                 'train_dataloader.batch_size': 6,
+                 'train_dataloader.sampler.batch_size': 6,
+                 'train_dataloader.sampler.source_ratio': '[1,2]'
+             }))
+    ckpt = str(work / 'iter_2.pth')
+    assert osp.isfile(ckpt)
+    test_opts = options(tiny_coarse, **{
+        'test_dataloader.num_workers': 0,
+        'test_dataloader.persistent_workers': False,
+        'test_dataloader.batch_size': 3,
+    })
+    one = run([sys.executable, 'tools/test.py', FIXMATCH, ckpt,
+               '--work-dir', str(tmp_path / 't1'), '--cfg-options'] +
+              test_opts)
+    two = run(['bash', 'tools/dist_test.sh', FIXMATCH, ckpt, '2',
+               '--work-dir', str(tmp_path / 't2'), '--cfg-options'] +
+              test_opts, )
+    top1 = [float(re.search(r'acc/top1: ([0-9.]+)', out).group(1))
+            for out in (one, two)]
+    assert 'world_size: 2' in two or 'distributed: True' in two
+    assert top1[0] == top1[1]

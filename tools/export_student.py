@@ -1,0 +1,102 @@
+"""Export the student (or teacher) of a semi-supervised checkpoint as a
+plain MMAction2 recognizer checkpoint and config.
+
+    python tools/export_student.py CONFIG CHECKPOINT OUT_DIR \
+        [--network student|teacher]
+
+writes ``OUT_DIR/{network}.pth`` (``state_dict`` of the recognizer alone)
+and ``OUT_DIR/{network}_config.py`` (the recognizer with the test pipeline,
+``VideoDataset`` and ``AccMetric``), which stock MMAction2 tools load::
+
+    python tools/test.py OUT_DIR/student_config.py OUT_DIR/student.pth
+"""
+import argparse
+import os
+import os.path as osp
+
+import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.runner.checkpoint import _load_checkpoint
+
+import mmsemi_action  # noqa: F401  (checkpoint loading on torch >= 2.6)
+
+# keys of SemiVideoDataset that a plain VideoDataset does not take
+_SEMI_DATASET_KEYS = ('labeled', 'skip_unreadable')
+
+
+def plain_dataset(dataset: ConfigDict) -> ConfigDict:
+    dataset = dataset.copy()
+    if dataset.get('type') == 'SemiVideoDataset':
+        dataset.type = 'VideoDataset'
+        for key in _SEMI_DATASET_KEYS:
+            dataset.pop(key, None)
+    return dataset
+
+
+def plain_config(cfg: Config) -> Config:
+    """A config with the recognizer and the test/val parts of ``cfg``."""
+    if 'recognizer' not in cfg.model:
+        raise ValueError(f'{cfg.filename}: model has no "recognizer"; is it '
+                         'a mmsemi_action semi-supervised config?')
+    plain = dict(
+        default_scope=cfg.get('default_scope', 'mmaction'),
+        # only the compat fixes of the pinned stack (mmaction2 1.2.0 wheel,
+        # torch >= 2.6); remove on a stack that does not need them
+        custom_imports=dict(
+            imports=['mmsemi_action.compat'], allow_failed_imports=False),
+        model=cfg.model.recognizer,
+        default_hooks=cfg.default_hooks,
+        env_cfg=cfg.env_cfg,
+        log_processor=cfg.log_processor,
+        log_level=cfg.get('log_level', 'INFO'),
+        load_from=None,
+        resume=False)
+    for split in ('val', 'test'):
+        loader = cfg.get(f'{split}_dataloader')
+        if loader:
+            loader = loader.copy()
+            loader.dataset = plain_dataset(loader.dataset)
+            plain[f'{split}_dataloader'] = loader
+            plain[f'{split}_evaluator'] = cfg.get(f'{split}_evaluator')
+            plain[f'{split}_cfg'] = dict(type=f'{split.capitalize()}Loop')
+    plain['default_hooks'].pop('rng_state', None)
+    return Config(plain)
+
+
+def export(config: str, checkpoint: str, out_dir: str,
+           network: str = 'student') -> tuple:
+    cfg = Config.fromfile(config)
+    ckpt = _load_checkpoint(checkpoint, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt)
+    prefix = f'{network}.'
+    sub_state = {
+        k[len(prefix):]: v
+        for k, v in state.items() if k.startswith(prefix)
+    }
+    if not sub_state:
+        raise KeyError(f'{checkpoint} has no "{network}" weights')
+    os.makedirs(out_dir, exist_ok=True)
+    ckpt_path = osp.join(out_dir, f'{network}.pth')
+    meta = dict(source_checkpoint=osp.abspath(checkpoint), network=network,
+                iter=ckpt.get('meta', {}).get('iter'))
+    torch.save(dict(state_dict=sub_state, meta=meta), ckpt_path)
+    cfg_path = osp.join(out_dir, f'{network}_config.py')
+    plain_config(cfg).dump(cfg_path)
+    return ckpt_path, cfg_path
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('out_dir')
+    parser.add_argument('--network', choices=['student', 'teacher'],
+                        default='student')
+    args = parser.parse_args()
+    for path in export(args.config, args.checkpoint, args.out_dir,
+                       args.network):
+        print(f'wrote {path}')
+
+
+if __name__ == '__main__':
+    main()
