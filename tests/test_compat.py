@@ -88,6 +88,6 @@ def test_undeclared_dependencies_present_and_mmaction_base_config_loads():
     from mmengine import Config
     cfg = Config.fromfile(os.path.join(
         os.path.dirname(__file__), '..', 'configs', 'fixmatch',
-        'fixmatch_r3d18-tiny_1xb12-1k-iter_synthetic-coarse.py'))
+        'fixmatch_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py'))
     assert cfg.default_scope == 'mmaction'
     assert cfg.custom_imports['imports'] == ['mmsemi_action']

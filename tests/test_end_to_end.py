@@ -14,10 +14,10 @@ from mmengine.runner.checkpoint import _load_checkpoint
 from conftest import REPO
 
 FIXMATCH = osp.join(REPO, 'configs', 'fixmatch',
-                    'fixmatch_r3d18-tiny_1xb12-1k-iter_synthetic-coarse.py')
+                    'fixmatch_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py')
 MEAN_TEACHER = osp.join(
     REPO, 'configs', 'mean_teacher',
-    'mean-teacher_r3d18-tiny_1xb12-1k-iter_synthetic-coarse.py')
+    'mean-teacher_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py')
 
 
 def data_options(root):
@@ -77,7 +77,11 @@ def test_fixmatch_trains_validates_and_exports(tiny_coarse, tmp_path):
     import mmaction
     stock_test = osp.join(osp.dirname(mmaction.__file__), '.mim', 'tools',
                           'test.py')
-    plain.merge_from_dict(data_options(tiny_coarse))
+    plain.merge_from_dict({
+        k: v
+        for k, v in data_options(tiny_coarse).items()
+        if not k.startswith('train')
+    })
     plain.dump(str(out / 'student_config.py'))
     res = subprocess.run([sys.executable, stock_test,
                           str(out / 'student_config.py'),
@@ -179,5 +183,5 @@ def test_mim_train_and_dist_test_two_processes(tiny_coarse, tmp_path):
               test_opts, )
     top1 = [float(re.search(r'acc/top1: ([0-9.]+)', out).group(1))
             for out in (one, two)]
-    assert 'world_size: 2' in two or 'distributed: True' in two
+    assert 'Distributed training: True' in two
     assert top1[0] == top1[1]

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-data/synthetic-coarse}
 WORK=${WORK:-work_dirs/demo}
-ITERS=${ITERS:-600}
+ITERS=${ITERS:-2000}
 LPC=${LPC:-10}
 
 mkdir -p "$WORK"
@@ -20,8 +20,8 @@ default_hooks.checkpoint.interval=$ITERS param_scheduler.1.end=$ITERS \
 param_scheduler.1.T_max=$((ITERS - 50)) default_hooks.logger.interval=50"
 
 declare -A CONFIGS=(
-    [supervised]=configs/supervised/supervised_r3d18-tiny_1xb12-1k-iter_synthetic-coarse-labeled.py
-    [fixmatch]=configs/fixmatch/fixmatch_r3d18-tiny_1xb12-1k-iter_synthetic-coarse.py
+    [supervised]=configs/supervised/supervised_r3d18-tiny_1xb8-2k-iter_synthetic-coarse-labeled.py
+    [fixmatch]=configs/fixmatch/fixmatch_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py
 )
 declare -A TOP1
 for method in supervised fixmatch; do

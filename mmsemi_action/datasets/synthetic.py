@@ -98,7 +98,7 @@ def _background(rng, size: int) -> np.ndarray:
     for _ in range(3):
         fx, fy = rng.uniform(0.5, 4, size=2)
         phase = rng.uniform(0, 2 * np.pi)
-        amp = rng.uniform(3, 15, size=3)
+        amp = rng.uniform(2, 8, size=3)
         wave = np.sin(2 * np.pi * (fx * xx + fy * yy) + phase)
         texture += wave[..., None] * amp
     return np.clip(base + texture, 0, 255)
@@ -118,7 +118,7 @@ def _phase_lengths(rng, num_frames: int, num_phases: int) -> np.ndarray:
 def _trajectory(rng, phases: Sequence[str], num_frames: int, size: int):
     """Per-frame (cx, cy, angle, scale) of the main object."""
     lengths = _phase_lengths(rng, num_frames, len(phases))
-    speed = rng.uniform(0.45, 0.7) * size / (num_frames - 1)
+    speed = rng.uniform(0.5, 0.8) * size / (num_frames - 1)
     spin = rng.uniform(np.pi / 3, np.pi / 2) * 2 / (num_frames - 1)
     growth = np.log(rng.uniform(1.8, 2.4)) / (num_frames - 1)
     state = np.array([0.0, 0.0, rng.uniform(0, 2 * np.pi), 0.0])
@@ -134,7 +134,7 @@ def _trajectory(rng, phases: Sequence[str], num_frames: int, size: int):
     states = np.stack(states)[:num_frames]
     # scale: log-scale -> radius in pixels, kept within the frame
     log_scale = states[:, 3] - states[:, 3].mean()
-    radius = size * rng.uniform(0.14, 0.2) * np.exp(log_scale)
+    radius = size * rng.uniform(0.16, 0.22) * np.exp(log_scale)
     # place the path so that the object stays inside the frame
     margin = radius.max() + 1
     xs, ys = states[:, 0], states[:, 1]
@@ -165,7 +165,7 @@ def render_video(phases: Sequence[str], rng: np.random.Generator,
 
     # distractors: random walk, random spin; no systematic motion
     distractors = []
-    for _ in range(rng.integers(0, 2)):
+    for _ in range(rng.integers(0, 2)):  # 0 or 1 distractor
         steps = rng.normal(0, size * 0.02, size=(num_frames, 2)).cumsum(0)
         start = rng.uniform(0.2 * size, 0.8 * size, size=2)
         distractors.append(
@@ -173,7 +173,7 @@ def render_video(phases: Sequence[str], rng: np.random.Generator,
              np.clip(start + steps, 0, size - 1),
              rng.uniform(0, 2 * np.pi) + rng.normal(0, 0.2, num_frames).cumsum(),
              size * rng.uniform(0.04, 0.07)))
-    noise_sigma = rng.uniform(2, 6)
+    noise_sigma = rng.uniform(1, 4)
     jitter = rng.integers(-1, 2, size=(num_frames, 2))
 
     frames = np.empty((num_frames, size, size, 3), dtype=np.uint8)

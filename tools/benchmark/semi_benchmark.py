@@ -35,13 +35,13 @@ sys.path.insert(0, REPO)
 
 CONFIGS = dict(
     supervised='configs/supervised/'
-    'supervised_r3d18-tiny_1xb12-1k-iter_synthetic-coarse-labeled.py',
+    'supervised_r3d18-tiny_1xb8-2k-iter_synthetic-coarse-labeled.py',
     supervised_all='configs/supervised/'
-    'supervised_r3d18-tiny_1xb12-1k-iter_synthetic-coarse-all.py',
+    'supervised_r3d18-tiny_1xb8-2k-iter_synthetic-coarse-all.py',
     fixmatch='configs/fixmatch/'
-    'fixmatch_r3d18-tiny_1xb12-1k-iter_synthetic-coarse.py',
+    'fixmatch_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
     mean_teacher='configs/mean_teacher/'
-    'mean-teacher_r3d18-tiny_1xb12-1k-iter_synthetic-coarse.py',
+    'mean-teacher_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
 )
 SEMI_METHODS = ('fixmatch', 'mean_teacher')
 FIELDS = ('method', 'labels_per_class', 'seed', 'top1', 'top5',
@@ -232,7 +232,7 @@ def main(argv=None):
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--methods', nargs='+', default=list(CONFIGS),
                         choices=list(CONFIGS))
-    parser.add_argument('--iters', type=int, default=1000)
+    parser.add_argument('--iters', type=int, default=2000)
     parser.add_argument('--quick', action='store_true',
                         help='one seed, one labels setting, 300 iterations')
     parser.add_argument('--data', help='DIR with labeled.txt, unlabeled.txt '

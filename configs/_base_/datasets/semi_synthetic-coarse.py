@@ -8,8 +8,11 @@ clip = dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1)
 input_size = (56, 56)
 
 decode = [dict(type='DecordInit'), clip, dict(type='DecordDecode')]
+# mild crops: the moving object covers much of the 64x64 frame and must stay
+# in view for the whole clip
 weak_augment = [
-    dict(type='RandomResizedCrop', area_range=(0.5, 1.0)),
+    dict(type='RandomResizedCrop', area_range=(0.8, 1.0),
+         aspect_ratio_range=(0.9, 1.1)),
     dict(type='Resize', scale=input_size, keep_ratio=False),
 ]
 # FixMatch's strong view: RandAugment (random magnitude) + Cutout, the same
@@ -41,8 +44,10 @@ val_pipeline = [
 # The supervised baselines train a plain recognizer on the labeled pipeline.
 supervised_pipeline = decode + weak_augment + pack
 
-batch_size = 12
-source_ratio = [1, 5]
+# 8 labeled + 8 unlabeled clips per batch (Bl:Bu = 1:1 as in LTG); the
+# supervised baselines use the same 8 labeled clips per batch.
+batch_size = 16
+source_ratio = [1, 1]
 train_dataloader = dict(
     batch_size=batch_size,
     num_workers=2,

@@ -14,6 +14,10 @@ model = dict(
         inflate=(1, 1, 1, 1),
         spatial_strides=(1, 2, 2, 2),
         temporal_strides=(1, 2, 2, 2),
+        # zero-initialised residual BN (the default) leaves this from-scratch
+        # model near chance on the synthetic sets (21% vs 51% top-1 with 10
+        # labels per class in our runs)
+        zero_init_residual=False,
         norm_eval=False),
     cls_head=dict(
         type='I3DHead',

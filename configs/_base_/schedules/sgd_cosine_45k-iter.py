@@ -1,7 +1,7 @@
 # Paper schedule (LTG / FixMatch-video on UCF101): SGD, lr 0.2 for 8 GPUs
 # x (5 + 5) clips, momentum 0.9, weight decay 1e-4, linear warm-up and
 # cosine decay; 45k iterations ~ 180 epochs of UCF101's unlabeled split.
-_base_ = './adamw_cosine_1k-iter.py'
+_base_ = './adamw_cosine_2k-iter.py'
 max_iters = 45000
 warmup_iters = 2000
 train_cfg = dict(max_iters=max_iters, val_interval=5000)

@@ -40,8 +40,7 @@ class FixMatchRecognizer(SemiBaseRecognizer):
         for key, value in dict(
                 threshold=0.95, unsup_weight=1.0, soft_labels=False,
                 temperature=1.0, warmup_iters=0,
-                pseudo_label_source='student', labeled_branch='labeled',
-                weak_branch='weak', strong_branch='strong',
+                pseudo_label_source='student', weak_branch='weak', strong_branch='strong',
                 unsup_loss=dict(type='MaskedCrossEntropyLoss')).items():
             cfg.setdefault(key, value)
         if cfg.pseudo_label_source not in ('student', 'teacher') or (
@@ -52,16 +51,17 @@ class FixMatchRecognizer(SemiBaseRecognizer):
                 f'{cfg.pseudo_label_source!r}')
         self.unsup_loss = MODELS.build(cfg.unsup_loss)
 
-    def loss(self, multi_batch_inputs: Dict[str, Tensor],
-             multi_batch_data_samples: Dict[str, list]) -> dict:
+    @property
+    def unlabeled_branches(self):
+        return (self.semi_train_cfg.weak_branch,
+                self.semi_train_cfg.strong_branch)
+
+    def semi_loss(self, multi_batch_inputs: Dict[str, Tensor],
+                  multi_batch_data_samples: Dict[str, list]) -> dict:
         cfg = self.semi_train_cfg
         labeled = multi_batch_inputs[cfg.labeled_branch]
-        weak = multi_batch_inputs.get(cfg.weak_branch)
-        strong = multi_batch_inputs.get(cfg.strong_branch)
-        if weak is None or strong is None:  # labeled-only batch
-            (logits_l, ) = self.student_logits([labeled])
-            return self.supervised_loss(
-                logits_l, multi_batch_data_samples[cfg.labeled_branch])
+        weak = multi_batch_inputs[cfg.weak_branch]
+        strong = multi_batch_inputs[cfg.strong_branch]
 
         if cfg.pseudo_label_source == 'teacher':
             logits_l, logits_s = self.student_logits([labeled, strong])

@@ -38,24 +38,25 @@ class MeanTeacherRecognizer(SemiBaseRecognizer):
         cfg = self.semi_train_cfg
         for key, value in dict(
                 unsup_weight=1.0, rampup_iters=0, threshold=None,
-                labeled_branch='labeled', student_branch='strong',
+                student_branch='strong',
                 teacher_branch='weak',
                 consistency_loss=dict(type='SoftmaxMSELoss')).items():
             cfg.setdefault(key, value)
         self.consistency_loss = MODELS.build(cfg.consistency_loss)
 
-    def loss(self, multi_batch_inputs: Dict[str, Tensor],
-             multi_batch_data_samples: Dict[str, list]) -> dict:
-        cfg = self.semi_train_cfg
-        labeled = multi_batch_inputs[cfg.labeled_branch]
-        student_view = multi_batch_inputs.get(cfg.student_branch)
-        teacher_view = multi_batch_inputs.get(cfg.teacher_branch)
-        if student_view is None or teacher_view is None:
-            (logits_l, ) = self.student_logits([labeled])
-            return self.supervised_loss(
-                logits_l, multi_batch_data_samples[cfg.labeled_branch])
+    @property
+    def unlabeled_branches(self):
+        return (self.semi_train_cfg.student_branch,
+                self.semi_train_cfg.teacher_branch)
 
-        logits_l, logits_u = self.student_logits([labeled, student_view])
+    def semi_loss(self, multi_batch_inputs: Dict[str, Tensor],
+                  multi_batch_data_samples: Dict[str, list]) -> dict:
+        cfg = self.semi_train_cfg
+        logits_l, logits_u = self.student_logits([
+            multi_batch_inputs[cfg.labeled_branch],
+            multi_batch_inputs[cfg.student_branch]
+        ])
+        teacher_view = multi_batch_inputs[cfg.teacher_branch]
         losses = self.supervised_loss(
             logits_l, multi_batch_data_samples[cfg.labeled_branch])
         with torch.no_grad():

@@ -68,6 +68,7 @@ class SemiBaseRecognizer(BaseModel):
             self.teacher.requires_grad_(False)
             self.teacher.eval()
         self.semi_train_cfg = ConfigDict(semi_train_cfg or {})
+        self.semi_train_cfg.setdefault('labeled_branch', 'labeled')
         self.semi_test_cfg = ConfigDict(semi_test_cfg or {})
         self.semi_test_cfg.setdefault(
             'predict_on', 'teacher' if with_teacher else 'student')
@@ -101,7 +102,25 @@ class SemiBaseRecognizer(BaseModel):
 
     def loss(self, multi_batch_inputs: Dict[str, Tensor],
              multi_batch_data_samples: Dict[str, list]) -> dict:
-        """Losses of one multi-branch batch; implemented by each method."""
+        """Losses of one multi-branch batch: :meth:`semi_loss`, or the
+        supervised loss alone when the batch has no unlabeled clips."""
+        if any(multi_batch_inputs.get(branch) is None
+               for branch in self.unlabeled_branches):
+            labeled = self.semi_train_cfg.labeled_branch
+            (logits, ) = self.student_logits([multi_batch_inputs[labeled]])
+            return self.supervised_loss(logits,
+                                        multi_batch_data_samples[labeled])
+        return self.semi_loss(multi_batch_inputs, multi_batch_data_samples)
+
+    @property
+    def unlabeled_branches(self) -> Sequence[str]:
+        """Branches of unlabeled clips that :meth:`semi_loss` needs."""
+        raise NotImplementedError
+
+    def semi_loss(self, multi_batch_inputs: Dict[str, Tensor],
+                  multi_batch_data_samples: Dict[str, list]) -> dict:
+        """Losses of a batch with labeled and unlabeled clips; implemented
+        by each method."""
         raise NotImplementedError
 
     @property

@@ -1,10 +1,10 @@
-# 1000 iterations of AdamW with linear warm-up and cosine decay (CPU-sized).
+# 2000 iterations of AdamW with linear warm-up and cosine decay (CPU-sized).
 # From scratch on the synthetic sets, SGD (lr 0.01-0.05) stays at chance
 # for this budget while AdamW learns; paper-scale configs use SGD.
-max_iters = 1000
+max_iters = 2000
 warmup_iters = 50
 train_cfg = dict(
-    type='SemiIterBasedTrainLoop', max_iters=max_iters, val_interval=250)
+    type='SemiIterBasedTrainLoop', max_iters=max_iters, val_interval=500)
 # evaluates teacher and student of semi-supervised models
 val_cfg = dict(type='TeacherStudentValLoop')
 test_cfg = dict(type='TestLoop')
