@@ -1,5 +1,6 @@
-# FixMatch on synthetic-coarse (3 labels per class), 2 labeled + 10
-# unlabeled clips per batch (Bl:Bu = 1:5), 1000 iterations on CPU.
+# FixMatch on synthetic-coarse (the split in data/synthetic-coarse/labeled.txt,
+# 10 labels per class by default), 8 labeled + 8 unlabeled clips per batch,
+# 2000 iterations on CPU.
 _base_ = [
     '../_base_/models/r3d18-tiny.py',
     '../_base_/datasets/semi_synthetic-coarse.py',

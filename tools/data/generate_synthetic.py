@@ -3,7 +3,7 @@
 Example::
 
     python tools/data/generate_synthetic.py data/synthetic-coarse \
-        --family coarse --preset benchmark --labels-per-class 3 --seeds 0 1 2
+        --family coarse --preset benchmark --labels-per-class 10 --split-seeds 0 1 2
 
 writes ``videos/*.mp4``, ``train.txt`` (all labels, the upper bound),
 ``val.txt``, ``classes.txt`` and, for each split seed,
@@ -56,7 +56,7 @@ def main(argv=None):
     parser.add_argument('--seed', type=int, default=0,
                         help='seed of the videos')
     parser.add_argument('--labels-per-class', type=int, nargs='+',
-                        default=[3])
+                        default=[10])
     parser.add_argument('--split-seeds', type=int, nargs='+', default=[0])
     parser.add_argument('--path-only-unlabeled', action='store_true',
                         help='write unlabeled lists without labels')
