@@ -31,7 +31,7 @@ test: install
 	$(PY) -m pytest -q tests
 
 benchmark: install
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(PY) tools/benchmark/fixmatch_vs_supervised.py --out work_dirs/benchmark
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(PY) tools/benchmark/semi_benchmark.py --out work_dirs/benchmark
 
 clean:
 	rm -rf $(VENV) work_dirs
