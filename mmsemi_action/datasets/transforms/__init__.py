@@ -1,4 +1,8 @@
 from .multi_branch import MultiBranch
+from .multi_view_frames import SampleMultiViewFrames, SelectViewFrames
 from .rand_augment import RandAugmentVideo
 
-__all__ = ['MultiBranch', 'RandAugmentVideo']
+__all__ = [
+    'MultiBranch', 'RandAugmentVideo', 'SampleMultiViewFrames',
+    'SelectViewFrames'
+]
