@@ -105,3 +105,24 @@ def test_multi_branch_preprocessor_normalises_each_branch():
     # plain (validation) batches go straight through
     plain = pre(dict(inputs=[x], data_samples=[s]), training=False)
     assert torch.allclose(plain['inputs'], torch.tensor(2.))
+
+
+def test_multi_branch_preprocessor_uses_branch_overrides():
+    from mmaction.registry import MODELS
+    from mmaction.structures import ActionDataSample
+
+    def action_preprocessor(mean, std):
+        return dict(type='ActionDataPreprocessor', mean=[mean] * 3,
+                    std=[std] * 3, format_shape='NCTHW')
+
+    pre = MODELS.build(
+        dict(type='MultiBranchDataPreprocessor',
+             data_preprocessor=action_preprocessor(100., 10.),
+             branch_preprocessors=dict(weak_aux=action_preprocessor(
+                 0., 40.))))
+    x = torch.full((1, 3, 2, 4, 4), 120, dtype=torch.uint8)
+    s = ActionDataSample()
+    out = pre(dict(inputs=dict(weak=[x], weak_aux=[x]),
+                   data_samples=dict(weak=[s], weak_aux=[s])), training=True)
+    assert torch.allclose(out['inputs']['weak'], torch.tensor(2.))
+    assert torch.allclose(out['inputs']['weak_aux'], torch.tensor(3.))

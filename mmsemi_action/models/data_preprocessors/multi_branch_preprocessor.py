@@ -1,8 +1,9 @@
 """Normalise each branch of a multi-branch batch once."""
-from typing import Dict
+from typing import Dict, Optional
 
 from mmaction.registry import MODELS
 from mmengine.model import BaseDataPreprocessor
+from torch import nn
 
 
 @MODELS.register_module()
@@ -19,15 +20,25 @@ class MultiBranchDataPreprocessor(BaseDataPreprocessor):
     Args:
         data_preprocessor (dict): config of the wrapped preprocessor, e.g.
             ``ActionDataPreprocessor``.
+        branch_preprocessors (dict, optional): branch name -> preprocessor
+            config for branches that feed another network with other
+            settings (e.g. CMPL's auxiliary network).
 
     Returns (training):
         dict: ``inputs`` maps branch -> Tensor ``(B_branch, ...)`` and
         ``data_samples`` maps branch -> list of ``ActionDataSample``.
     """
 
-    def __init__(self, data_preprocessor: dict) -> None:
+    def __init__(self,
+                 data_preprocessor: dict,
+                 branch_preprocessors: Optional[Dict[str, dict]] = None
+                 ) -> None:
         super().__init__()
         self.data_preprocessor = MODELS.build(data_preprocessor)
+        self.branch_preprocessors = nn.ModuleDict({
+            branch: MODELS.build(cfg)
+            for branch, cfg in (branch_preprocessors or {}).items()
+        })
 
     def forward(self, data: dict, training: bool = False) -> dict:
         if not isinstance(data['inputs'], dict):
@@ -39,7 +50,10 @@ class MultiBranchDataPreprocessor(BaseDataPreprocessor):
             if not keep:
                 continue
             samples = data['data_samples'][branch]
-            out = self.data_preprocessor(
+            preprocessor = self.branch_preprocessors[branch] \
+                if branch in self.branch_preprocessors \
+                else self.data_preprocessor
+            out = preprocessor(
                 dict(
                     inputs=[branch_inputs[i] for i in keep],
                     data_samples=[samples[i] for i in keep]), training)

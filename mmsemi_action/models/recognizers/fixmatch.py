@@ -71,16 +71,31 @@ class FixMatchRecognizer(SemiBaseRecognizer):
                 [labeled, weak, strong])
         losses = self.supervised_loss(
             logits_l, multi_batch_data_samples[cfg.labeled_branch])
+        losses.update(
+            self.pseudo_label_loss(logits_w, logits_s,
+                                   multi_batch_data_samples[cfg.weak_branch]))
+        return losses
 
+    def pseudo_label_loss(self,
+                          weak_logits: Tensor,
+                          strong_logits: Tensor,
+                          weak_samples: list,
+                          prefix: str = 'unsup_') -> dict:
+        """``lambda_u * L_u`` (Eq. 2) of ``strong_logits`` ``(N, C)`` taught
+        by the thresholded prediction ``weak_logits`` ``(N, C)`` (detached:
+        no gradient reaches the network that made it), as
+        ``{prefix}loss_cls``, with the pseudo-label metrics."""
+        cfg = self.semi_train_cfg
         with torch.no_grad():
-            probs = (logits_w.detach() / cfg.temperature).softmax(1)
+            probs = (weak_logits.detach() / cfg.temperature).softmax(1)
             targets, mask = threshold_pseudo_labels(probs, cfg.threshold,
                                                     cfg.soft_labels)
         weight = cfg.unsup_weight if current_iter() >= cfg.warmup_iters \
             else 0.0
-        losses['unsup_loss_cls'] = weight * self.unsup_loss(
-            logits_s, targets, mask)
+        losses = {
+            prefix + 'loss_cls':
+            weight * self.unsup_loss(strong_logits, targets, mask)
+        }
         losses.update(
-            self.log_pseudo_labels(
-                targets, mask, multi_batch_data_samples[cfg.weak_branch]))
+            self.log_pseudo_labels(targets, mask, weak_samples, prefix))
         return losses

@@ -106,11 +106,18 @@ class SemiBaseRecognizer(BaseModel):
         supervised loss alone when the batch has no unlabeled clips."""
         if any(multi_batch_inputs.get(branch) is None
                for branch in self.unlabeled_branches):
-            labeled = self.semi_train_cfg.labeled_branch
-            (logits, ) = self.student_logits([multi_batch_inputs[labeled]])
-            return self.supervised_loss(logits,
-                                        multi_batch_data_samples[labeled])
+            return self.labeled_loss(multi_batch_inputs,
+                                     multi_batch_data_samples)
         return self.semi_loss(multi_batch_inputs, multi_batch_data_samples)
+
+    def labeled_loss(self, multi_batch_inputs: Dict[str, Tensor],
+                     multi_batch_data_samples: Dict[str, list]) -> dict:
+        """Losses of a batch without unlabeled clips: the student's
+        supervised loss (methods with more trained networks extend it)."""
+        labeled = self.semi_train_cfg.labeled_branch
+        (logits, ) = self.student_logits([multi_batch_inputs[labeled]])
+        return self.supervised_loss(logits,
+                                    multi_batch_data_samples[labeled])
 
     @property
     def unlabeled_branches(self) -> Sequence[str]:
@@ -133,21 +140,32 @@ class SemiBaseRecognizer(BaseModel):
 
     # ------------------------------------------------------------------
     # helpers for subclasses
-    def supervised_loss(self, logits: Tensor,
-                        data_samples: Sequence) -> dict:
-        """The student head's own loss (its ``loss_cls`` config, top-k)
-        on labeled logits ``(B_l, C)``; keys prefixed ``sup_``."""
-        losses = self.student.cls_head.loss_by_feat(logits, data_samples)
-        return rename_loss_dict('sup_', losses)
+    def supervised_loss(self,
+                        logits: Tensor,
+                        data_samples: Sequence,
+                        network=None,
+                        prefix: str = 'sup_') -> dict:
+        """A head's own loss (its ``loss_cls`` config, top-k) on labeled
+        logits ``(B_l, C)``; ``network`` defaults to the student; keys
+        prefixed ``prefix``."""
+        network = self.student if network is None else network
+        losses = network.cls_head.loss_by_feat(logits, data_samples)
+        return rename_loss_dict(prefix, losses)
 
-    def student_logits(self, inputs: Sequence[Tensor]) -> Sequence[Tensor]:
-        """Student scores of several branches in one forward pass.
+    @staticmethod
+    def branch_logits(network, inputs: Sequence[Tensor]) -> Sequence[Tensor]:
+        """Scores ``(B_i, C)`` of a recognizer on several branches
+        ``(B_i, ...)`` in one forward pass.
 
         Concatenating the branches (as FixMatch does) gives BatchNorm one
         batch with labeled and unlabeled clips instead of tiny batches.
         """
-        logits = recognizer_logits(self.student, torch.cat(list(inputs)))
+        logits = recognizer_logits(network, torch.cat(list(inputs)))
         return logits.split([x.shape[0] for x in inputs])
+
+    def student_logits(self, inputs: Sequence[Tensor]) -> Sequence[Tensor]:
+        """Student scores of several branches in one forward pass."""
+        return self.branch_logits(self.student, inputs)
 
     @torch.no_grad()
     def teacher_logits(self, inputs: Tensor) -> Tensor:
@@ -155,10 +173,12 @@ class SemiBaseRecognizer(BaseModel):
         return recognizer_logits(self.teacher, inputs)
 
     @staticmethod
-    def log_pseudo_labels(pseudo: Tensor, mask: Tensor,
-                          unlabeled_samples: Sequence) -> dict:
-        """``unsup_mask_ratio`` and, where unlabeled ground truth is known,
-        ``unsup_pl_acc`` (kept clips) and ``unsup_pl_acc_all``."""
+    def log_pseudo_labels(pseudo: Tensor,
+                          mask: Tensor,
+                          unlabeled_samples: Sequence,
+                          prefix: str = 'unsup_') -> dict:
+        """``{prefix}mask_ratio`` and, where unlabeled ground truth is
+        known, ``{prefix}pl_acc`` (kept clips) and ``{prefix}pl_acc_all``."""
         metrics = pseudo_label_metrics(pseudo, mask,
                                        unlabeled_gt_labels(unlabeled_samples))
-        return rename_loss_dict('unsup_', metrics)
+        return rename_loss_dict(prefix, metrics)
