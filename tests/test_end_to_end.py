@@ -15,6 +15,8 @@ from conftest import REPO
 
 FIXMATCH = osp.join(REPO, 'configs', 'fixmatch',
                     'fixmatch_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py')
+CMPL = osp.join(REPO, 'configs', 'cmpl',
+                'cmpl_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py')
 MEAN_TEACHER = osp.join(
     REPO, 'configs', 'mean_teacher',
     'mean-teacher_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py')
@@ -65,11 +67,18 @@ def test_fixmatch_trains_validates_and_exports(tiny_coarse, tmp_path):
     ckpt = osp.join(cfg.work_dir, 'iter_4.pth')
     assert osp.isfile(ckpt)
 
-    # export the student and test it with MMAction2's own test script
+    stock_top1 = export_and_stock_test(FIXMATCH, ckpt, tiny_coarse, tmp_path)
+    student_top1 = scalars['val/student/acc/top1'].current()
+    assert stock_top1 == pytest.approx(student_top1)
+
+
+def export_and_stock_test(config, ckpt, root, tmp_path):
+    """Export the student of ``ckpt`` and test it with MMAction2's own
+    ``tools/test.py``; returns its top-1."""
     out = tmp_path / 'export'
     subprocess.run([sys.executable, osp.join(REPO, 'tools',
                                              'export_student.py'),
-                    FIXMATCH, ckpt, str(out)], check=True, cwd=REPO,
+                    config, ckpt, str(out)], check=True, cwd=REPO,
                    capture_output=True)
     plain = Config.fromfile(str(out / 'student_config.py'))
     assert plain.model.type == 'Recognizer3D'
@@ -79,7 +88,7 @@ def test_fixmatch_trains_validates_and_exports(tiny_coarse, tmp_path):
                           'test.py')
     plain.merge_from_dict({
         k: v
-        for k, v in data_options(tiny_coarse).items()
+        for k, v in data_options(root).items()
         if not k.startswith('train')
     })
     plain.dump(str(out / 'student_config.py'))
@@ -89,10 +98,8 @@ def test_fixmatch_trains_validates_and_exports(tiny_coarse, tmp_path):
                           str(tmp_path / 'stock')], cwd=REPO,
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stderr[-3000:]
-    stock_top1 = float(re.search(r'acc/top1: ([0-9.]+)',
-                                 res.stdout + res.stderr).group(1))
-    student_top1 = scalars['val/student/acc/top1'].current()
-    assert stock_top1 == pytest.approx(student_top1)
+    return float(re.search(r'acc/top1: ([0-9.]+)',
+                           res.stdout + res.stderr).group(1))
 
 
 def test_mean_teacher_validates_teacher_and_student(tiny_coarse, tmp_path):
@@ -111,16 +118,17 @@ def test_mean_teacher_validates_teacher_and_student(tiny_coarse, tmp_path):
     assert not torch.equal(state['teacher.' + key], state['student.' + key])
 
 
-def test_resume_gives_the_uninterrupted_weights(tiny_coarse, tmp_path):
-    """Stop at iteration 3, resume to 6: student, teacher and optimizer end
-    as in a run of 6 iterations (dropout, augmentation and sampler included,
-    with 2 data workers)."""
-    full = tiny_cfg(MEAN_TEACHER, tiny_coarse, tmp_path / 'full',
-                    max_iters=6, **{'default_hooks.checkpoint.interval': 3})
-    Runner.from_cfg(full).train()
+def train_and_resume(config, root, tmp_path, key):
+    """Train 6 iterations; then resume a second run from iteration 3 to 6.
+    Returns both final checkpoints after checking that the resumed weights
+    moved away from iteration 3 (``key``)."""
+    full = tiny_cfg(config, root, tmp_path / 'full', max_iters=6,
+                    **{'default_hooks.checkpoint.interval': 3})
+    full_runner = Runner.from_cfg(full)
+    full_runner.train()
 
-    part = tiny_cfg(MEAN_TEACHER, tiny_coarse, tmp_path / 'part',
-                    max_iters=6, **{'default_hooks.checkpoint.interval': 3})
+    part = tiny_cfg(config, root, tmp_path / 'part', max_iters=6,
+                    **{'default_hooks.checkpoint.interval': 3})
     part.resume = True
     part.load_from = osp.join(full.work_dir, 'iter_3.pth')
     Runner.from_cfg(part).train()
@@ -129,13 +137,45 @@ def test_resume_gives_the_uninterrupted_weights(tiny_coarse, tmp_path):
                          map_location='cpu')
     b = _load_checkpoint(osp.join(part.work_dir, 'iter_6.pth'),
                          map_location='cpu')
+    c = _load_checkpoint(part.load_from, map_location='cpu')
+    assert not torch.equal(c['state_dict'][key], a['state_dict'][key])
+    return a, b, full_runner
+
+
+def assert_same_weights(a, b):
     assert a['state_dict'].keys() == b['state_dict'].keys()
     for key, value in a['state_dict'].items():
         assert torch.equal(value, b['state_dict'][key]), key
-    # and it was not trivially equal to the checkpoint it resumed from
-    c = _load_checkpoint(part.load_from, map_location='cpu')
-    key = 'student.backbone.conv1.conv.weight'
-    assert not torch.equal(c['state_dict'][key], a['state_dict'][key])
+
+
+def test_resume_gives_the_uninterrupted_weights(tiny_coarse, tmp_path):
+    """Stop at iteration 3, resume to 6: student, teacher and optimizer end
+    as in a run of 6 iterations (dropout, augmentation and sampler included,
+    with 2 data workers)."""
+    a, b, _ = train_and_resume(MEAN_TEACHER, tiny_coarse, tmp_path,
+                               'student.backbone.conv1.conv.weight')
+    assert_same_weights(a, b)
+
+
+def test_cmpl_trains_resumes_and_exports_the_primary(tiny_coarse, tmp_path):
+    """CMPL through the runner: both networks' losses and pseudo-label
+    logs, exact resume of primary and auxiliary, and the primary exported
+    and tested by MMAction2's own test script."""
+    a, b, runner = train_and_resume(CMPL, tiny_coarse, tmp_path,
+                                    'auxiliary.backbone.conv1.conv.weight')
+    assert_same_weights(a, b)
+    assert any(k.startswith('auxiliary.backbone') for k in a['state_dict'])
+    scalars = runner.message_hub.log_scalars
+    for key in ('sup_loss_cls', 'aux_sup_loss_cls', 'unsup_loss_cls',
+                'aux_unsup_loss_cls', 'unsup_mask_ratio',
+                'aux_unsup_mask_ratio', 'unsup_pl_acc_all',
+                'aux_unsup_pl_acc_all'):
+        assert 'train/' + key in scalars, key
+    stock_top1 = export_and_stock_test(
+        CMPL, osp.join(runner.work_dir, 'iter_6.pth'), tiny_coarse,
+        tmp_path)
+    assert stock_top1 == pytest.approx(
+        scalars['val/student/acc/top1'].current())
 
 
 def run(cmd, **kwargs):

@@ -127,3 +127,74 @@ def test_rejects_bad_view_settings():
         TRANSFORMS.build(
             dict(type='SampleMultiViewFrames',
                  views=dict(aux=dict(clip_len=0, frame_interval=4))))
+
+
+def test_temporal_gradient_against_hand_computation():
+    sampler = TRANSFORMS.build(
+        dict(type='SampleMultiViewFrames', test_mode=True,
+             views=dict(rgb=dict(clip_len=4, frame_interval=3,
+                                 pair_offset=2))))
+    results = sampler(dict(total_frames=20, start_index=0))
+    frames = np.random.default_rng(0).integers(0, 256, (20, 6, 5, 3),
+                                               dtype=np.uint8)
+    results['imgs'] = [frames[i] for i in results['frame_inds']]
+    out = TRANSFORMS.build(dict(type='TemporalGradient', view='rgb'))(results)
+    starts = [4, 7, 10, 13]  # centred: (20 - 12) // 2 = 4
+    assert out['frame_inds'].tolist() == starts
+    assert out['modality'] == 'TG' and len(out['imgs']) == 4
+    for t, tg in zip(starts, out['imgs']):
+        for y, x, c in [(0, 0, 0), (5, 4, 2), (3, 1, 1)]:
+            hand = (int(frames[t, y, x, c]) - int(frames[t + 2, y, x, c]) +
+                    255) // 2
+            assert tg[y, x, c] == hand
+        assert tg.dtype == np.uint8
+
+
+def test_temporal_gradient_needs_a_pair_offset():
+    results = dict(imgs=[np.zeros((2, 2, 3), np.uint8)],
+                   frame_views=dict(rgb=dict(positions=[0])))
+    with pytest.raises(KeyError, match='pair_offset'):
+        TRANSFORMS.build(dict(type='TemporalGradient', view='rgb'))(results)
+
+
+@pytest.mark.parametrize('seed', range(3))
+def test_rgb_and_tg_views_share_crop_and_flip(seed):
+    """Geometry applied to the decoded union before MultiBranch: the TG
+    branch is the temporal gradient of exactly the RGB branch's pixels."""
+    np.random.seed(seed)
+    frames = np.random.default_rng(seed).integers(0, 256, (16, 40, 48, 3),
+                                                  dtype=np.uint8)
+    results = TRANSFORMS.build(
+        dict(type='SampleMultiViewFrames',
+             views=dict(rgb=dict(clip_len=4, frame_interval=2,
+                                 pair_offset=1))))(
+                                     dict(total_frames=16, start_index=0))
+    results.update(imgs=[frames[i].copy() for i in results["frame_inds"]],
+                   img_shape=(40, 48), modality='RGB', label=0)
+    meta = ('crop_bbox', 'flip', 'img_shape')
+    pack = [dict(type='FormatShape', input_format='NCTHW'),
+            dict(type='PackActionInputs', meta_keys=meta)]
+    packed = Compose([
+        dict(type='RandomResizedCrop', area_range=(0.3, 0.6)),
+        dict(type='Flip', flip_ratio=0.5),
+        dict(type='MultiBranch', branch_field=['weak', 'weak_tg'],
+             weak=[dict(type='SelectViewFrames', view='rgb')] + pack,
+             weak_tg=[dict(type='TemporalGradient', view='rgb')] + pack),
+    ])(results)
+    info = packed['data_samples']['weak'].metainfo
+    tg_info = packed['data_samples']['weak_tg'].metainfo
+    assert np.array_equal(info['crop_bbox'], tg_info['crop_bbox'])
+    assert info['flip'] == tg_info['flip']
+    x1, y1, x2, y2 = info['crop_bbox']
+
+    def geometry(frame):
+        crop = frame[y1:y2, x1:x2].astype(np.int16)
+        return crop[:, ::-1] if info['flip'] else crop
+
+    rgb = packed['inputs']['weak'][0].numpy()  # (C, T, H, W)
+    tg = packed['inputs']['weak_tg'][0].numpy()
+    for k, t in enumerate(results['frame_views']['rgb']['frame_inds']):
+        np.testing.assert_array_equal(
+            rgb[:, k], geometry(frames[t]).transpose(2, 0, 1))
+        expected = (geometry(frames[t]) - geometry(frames[t + 1]) + 255) // 2
+        np.testing.assert_array_equal(tg[:, k], expected.transpose(2, 0, 1))

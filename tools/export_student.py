@@ -1,8 +1,9 @@
 """Export the student (or teacher) of a semi-supervised checkpoint as a
-plain MMAction2 recognizer checkpoint and config.
+plain MMAction2 recognizer checkpoint and config. For CMPL the student is
+the primary network ``F``; ``--network auxiliary`` exports ``A``.
 
     python tools/export_student.py CONFIG CHECKPOINT OUT_DIR \
-        [--network student|teacher]
+        [--network student|teacher|auxiliary]
 
 writes ``OUT_DIR/{network}.pth`` (``state_dict`` of the recognizer alone)
 and ``OUT_DIR/{network}_config.py`` (the recognizer with the test pipeline,
@@ -33,18 +34,35 @@ def plain_dataset(dataset: ConfigDict) -> ConfigDict:
     return dataset
 
 
-def plain_config(cfg: Config) -> Config:
+#: where each exportable network's recognizer config lives in ``model``:
+#: ``recognizer`` (student/teacher of one config) or CMPL's ``primary`` /
+#: ``auxiliary``
+NETWORK_CONFIG_KEYS = dict(
+    student=('recognizer', 'primary'),
+    teacher=('recognizer', ),
+    auxiliary=('auxiliary', ))
+
+
+def network_config(cfg: Config, network: str) -> ConfigDict:
+    """The recognizer config of ``network`` in a semi-supervised config."""
+    for key in NETWORK_CONFIG_KEYS[network]:
+        if cfg.model.get(key) is not None:
+            return cfg.model[key]
+    raise ValueError(
+        f'{cfg.filename}: model has none of '
+        f'{list(NETWORK_CONFIG_KEYS[network])} for --network {network}; is '
+        'it a mmsemi_action semi-supervised config?')
+
+
+def plain_config(cfg: Config, network: str = 'student') -> Config:
     """A config with the recognizer and the test/val parts of ``cfg``."""
-    if 'recognizer' not in cfg.model:
-        raise ValueError(f'{cfg.filename}: model has no "recognizer"; is it '
-                         'a mmsemi_action semi-supervised config?')
     plain = dict(
         default_scope=cfg.get('default_scope', 'mmaction'),
         # only the compat fixes of the pinned stack (mmaction2 1.2.0 wheel,
         # torch >= 2.6); remove on a stack that does not need them
         custom_imports=dict(
             imports=['mmsemi_action.compat'], allow_failed_imports=False),
-        model=cfg.model.recognizer,
+        model=network_config(cfg, network),
         default_hooks=cfg.default_hooks,
         env_cfg=cfg.env_cfg,
         log_processor=cfg.log_processor,
@@ -66,6 +84,7 @@ def plain_config(cfg: Config) -> Config:
 def export(config: str, checkpoint: str, out_dir: str,
            network: str = 'student') -> tuple:
     cfg = Config.fromfile(config)
+    network_config(cfg, network)  # fail before reading the checkpoint
     ckpt = _load_checkpoint(checkpoint, map_location='cpu')
     state = ckpt.get('state_dict', ckpt)
     prefix = f'{network}.'
@@ -81,7 +100,7 @@ def export(config: str, checkpoint: str, out_dir: str,
                 iter=ckpt.get('meta', {}).get('iter'))
     torch.save(dict(state_dict=sub_state, meta=meta), ckpt_path)
     cfg_path = osp.join(out_dir, f'{network}_config.py')
-    plain_config(cfg).dump(cfg_path)
+    plain_config(cfg, network).dump(cfg_path)
     return ckpt_path, cfg_path
 
 
@@ -90,7 +109,7 @@ def main():
     parser.add_argument('config')
     parser.add_argument('checkpoint')
     parser.add_argument('out_dir')
-    parser.add_argument('--network', choices=['student', 'teacher'],
+    parser.add_argument('--network', choices=list(NETWORK_CONFIG_KEYS),
                         default='student')
     args = parser.parse_args()
     for path in export(args.config, args.checkpoint, args.out_dir,

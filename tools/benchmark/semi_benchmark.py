@@ -5,7 +5,7 @@ and real configs, with the same backbone and iteration budget:
 
 * ``supervised``: the recognizer on the labeled subset (lower bound);
 * ``supervised_all``: the recognizer on every training label (upper bound);
-* ``fixmatch``, ``mean_teacher``: the semi-supervised methods;
+* ``fixmatch``, ``mean_teacher``, ``cmpl``: the semi-supervised methods;
 
 evaluates the *final* checkpoint with the standard test pipeline and writes
 ``OUT/results.csv`` (one row per run) and ``OUT/results.md`` (mean ± std,
@@ -42,8 +42,15 @@ CONFIGS = dict(
     'fixmatch_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
     mean_teacher='configs/mean_teacher/'
     'mean-teacher_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
+    cmpl='configs/cmpl/cmpl_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
 )
-SEMI_METHODS = ('fixmatch', 'mean_teacher')
+SEMI_METHODS = ('fixmatch', 'mean_teacher', 'cmpl')
+#: config paths of every classification head (num_classes follows the data)
+HEADS = dict(
+    supervised=('model', ),
+    supervised_all=('model', ),
+    cmpl=('model.primary', 'model.auxiliary'),
+)
 FIELDS = ('method', 'labels_per_class', 'seed', 'top1', 'top5',
           'pl_acc', 'mask_ratio', 'iters', 'wall_s')
 
@@ -78,8 +85,8 @@ def schedule_options(iters):
 def data_options(method, data_root, labeled, unlabeled, val, num_classes,
                  all_labels):
     opts = {
-        'model.cls_head.num_classes' if method.startswith('supervised') else
-        'model.recognizer.cls_head.num_classes': num_classes
+        f'{head}.cls_head.num_classes': num_classes
+        for head in HEADS.get(method, ('model.recognizer', ))
     }
     for split in ('val', 'test'):
         opts[f'{split}_dataloader.dataset.ann_file'] = val
@@ -160,6 +167,24 @@ def run_one(method, lpc, seed, data, iters, out_dir, python):
     with open(result_file, 'w') as f:
         json.dump(result, f)
     return result
+
+
+def finished_runs(out_dir, settings):
+    """Results of every finished run in ``out_dir`` for the given
+    ``(labels_per_class, seed)`` settings, in method order."""
+    rows = []
+    runs_dir = osp.join(out_dir, 'runs')
+    for name in sorted(os.listdir(runs_dir)):
+        result_file = osp.join(runs_dir, name, 'result.json')
+        if osp.isfile(result_file):
+            with open(result_file) as f:
+                row = json.load(f)
+            if (row['labels_per_class'], row['seed']) in settings and \
+                    row['method'] in CONFIGS:
+                rows.append(row)
+    order = list(CONFIGS)
+    return sorted(rows, key=lambda r: (order.index(r['method']),
+                                       str(r['labels_per_class']), r['seed']))
 
 
 def summarise(rows):
@@ -294,6 +319,9 @@ def main(argv=None):
             rows.append(run_one(method, lpc, seed, data, args.iters,
                                 args.out, python))
             print(f'   top1={rows[-1]["top1"]:.4f}', flush=True)
+    # the table also keeps finished runs of methods not asked for this time
+    # (a sweep extended one method at a time)
+    rows = finished_runs(args.out, {(lpc, seed) for lpc, seed, _ in settings})
     with open(osp.join(args.out, 'results.csv'), 'w', newline='') as f:
         writer = csv.DictWriter(f, FIELDS)
         writer.writeheader()

@@ -34,9 +34,14 @@ class SampleMultiViewFrames(BaseTransform):
     ``frame_interval``), and the anchor's ``clip_len``, ``frame_interval``,
     ``num_clips``.
 
+    A view may also ask for the frame ``pair_offset`` frames after each of
+    its frames (clamped to the last frame), e.g. for
+    :class:`TemporalGradient` (``x_t - x_{t+n}``); their places are kept as
+    ``pair_positions``.
+
     Args:
-        views (dict): view name -> ``dict(clip_len=int, frame_interval=int)``;
-            the first one is the anchor.
+        views (dict): view name -> ``dict(clip_len=int, frame_interval=int,
+            pair_offset=int (optional))``; the first one is the anchor.
         max_offset (float): ``t_s`` in seconds. Defaults to 0 (all views
             share the anchor's centre).
         fps (float): frame rate for videos without ``avg_fps``.
@@ -54,11 +59,14 @@ class SampleMultiViewFrames(BaseTransform):
         for name, view in views.items():
             clip_len = int(view.get('clip_len', 0))
             interval = int(view.get('frame_interval', 1))
-            if clip_len < 1 or interval < 1:
+            pair_offset = int(view.get('pair_offset', 0))
+            unknown = set(view) - {'clip_len', 'frame_interval', 'pair_offset'}
+            if clip_len < 1 or interval < 1 or pair_offset < 0 or unknown:
                 raise ValueError(
                     f'SampleMultiViewFrames view {name!r}: clip_len and '
-                    f'frame_interval must be >= 1, got {view}')
-            self.views[name] = (clip_len, interval)
+                    'frame_interval must be >= 1, pair_offset >= 0 (no other '
+                    f'keys), got {view}')
+            self.views[name] = (clip_len, interval, pair_offset)
         if max_offset < 0:
             raise ValueError(f'max_offset must be >= 0, got {max_offset}')
         self.max_offset = float(max_offset)
@@ -83,7 +91,8 @@ class SampleMultiViewFrames(BaseTransform):
         fps = results.get('avg_fps') or self.fps
         anchor_centre = None
         view_inds = {}
-        for name, (clip_len, interval) in self.views.items():
+        pair_inds = {}
+        for name, (clip_len, interval, pair_offset) in self.views.items():
             span = clip_len * interval
             centre = anchor_centre
             if centre is not None and not self.test_mode and self.max_offset:
@@ -94,19 +103,29 @@ class SampleMultiViewFrames(BaseTransform):
                 anchor_centre = start + span / 2
             view_inds[name] = np.mod(
                 start + np.arange(clip_len) * interval, total)
+            if pair_offset:
+                pair_inds[name] = np.minimum(view_inds[name] + pair_offset,
+                                             total - 1)
 
-        union = np.unique(np.concatenate(list(view_inds.values())))
+        union = np.unique(
+            np.concatenate(list(view_inds.values()) + list(
+                pair_inds.values())))
         start_index = results.get('start_index', 0)
         results['frame_inds'] = (union + start_index).astype(np.int32)
-        results[VIEWS_KEY] = {
-            name: dict(
+        views = {}
+        for name, inds in view_inds.items():
+            clip_len, interval, pair_offset = self.views[name]
+            views[name] = dict(
                 positions=np.searchsorted(union, inds),
                 frame_inds=(inds + start_index).astype(np.int32),
-                clip_len=self.views[name][0],
-                frame_interval=self.views[name][1])
-            for name, inds in view_inds.items()
-        }
-        anchor_len, anchor_interval = next(iter(self.views.values()))
+                clip_len=clip_len,
+                frame_interval=interval)
+            if pair_offset:
+                views[name].update(
+                    pair_offset=pair_offset,
+                    pair_positions=np.searchsorted(union, pair_inds[name]))
+        results[VIEWS_KEY] = views
+        anchor_len, anchor_interval, _ = next(iter(self.views.values()))
         results.update(
             clip_len=anchor_len, frame_interval=anchor_interval, num_clips=1)
         return results
@@ -131,16 +150,18 @@ class SelectViewFrames(BaseTransform):
     def __init__(self, view: str) -> None:
         self.view = view
 
-    def transform(self, results: dict) -> dict:
+    def view_info(self, results: dict) -> dict:
         views = results.get(VIEWS_KEY)
         if not views or self.view not in views:
             raise KeyError(
-                f'SelectViewFrames(view={self.view!r}): the pipeline has no '
-                f'such view (found {sorted(views or [])}); sample it with '
-                'SampleMultiViewFrames before decoding')
-        view = views[self.view]
-        imgs = results['imgs']
-        results['imgs'] = [imgs[i] for i in view['positions']]
+                f'{self.__class__.__name__}(view={self.view!r}): the pipeline '
+                f'has no such view (found {sorted(views or [])}); sample it '
+                'with SampleMultiViewFrames before decoding')
+        return views[self.view]
+
+    def transform(self, results: dict) -> dict:
+        view = self.view_info(results)
+        results['imgs'] = self.frames(results['imgs'], view)
         results.update(
             frame_inds=view['frame_inds'],
             clip_len=view['clip_len'],
@@ -148,5 +169,48 @@ class SelectViewFrames(BaseTransform):
             num_clips=1)
         return results
 
+    def frames(self, imgs: list, view: dict) -> list:
+        """The view's ``clip_len`` frames, ``(H, W, C)`` each."""
+        return [imgs[i] for i in view['positions']]
+
     def __repr__(self) -> str:
         return f'{self.__class__.__name__}(view={self.view!r})'
+
+
+@TRANSFORMS.register_module()
+class TemporalGradient(SelectViewFrames):
+    """Temporal-gradient clip of one view (LTG, Xiao et al., CVPR 2022):
+    ``TG_t = (x_t - x_{t+n} + 255) / 2`` per pixel, rounded down, as uint8
+    in 0-255 (the official code's storage convention; a static pixel is
+    127). ``n`` is the view's ``pair_offset`` in
+    :class:`SampleMultiViewFrames` (1 = "fast" TG, the paper's best).
+
+    Apply the geometric augmentation (crop, flip) to the decoded frames
+    *before* :class:`MultiBranch` so that RGB (:class:`SelectViewFrames`)
+    and TG branches share it pixel for pixel; colour augmentations of a
+    strong view may come before this transform.
+
+    Required keys: ``imgs``, ``frame_views`` (the view needs
+    ``pair_offset`` >= 1). Modified keys as :class:`SelectViewFrames`, and
+    ``modality='TG'``.
+
+    Args:
+        view (str): the RGB view whose frames are differentiated.
+    """
+
+    def frames(self, imgs: list, view: dict) -> list:
+        if 'pair_positions' not in view:
+            raise KeyError(
+                f'TemporalGradient(view={self.view!r}): the view has no '
+                'pair_offset; set views.' + self.view +
+                '.pair_offset=n in SampleMultiViewFrames')
+        out = []
+        for i, j in zip(view['positions'], view['pair_positions']):
+            diff = imgs[i].astype(np.int16) - imgs[j].astype(np.int16)
+            out.append(((diff + 255) // 2).astype(np.uint8))
+        return out
+
+    def transform(self, results: dict) -> dict:
+        results = super().transform(results)
+        results['modality'] = 'TG'
+        return results

@@ -1,0 +1,45 @@
+"""Every shipped config parses, builds its model and pipelines, and feeds
+the model every branch it needs (paper-scale configs included, which
+cannot be trained here)."""
+import glob
+import os.path as osp
+
+import pytest
+from mmaction.registry import MODELS
+from mmcv.transforms import Compose
+from mmengine.config import Config
+
+from conftest import REPO
+
+CONFIGS = sorted(
+    path for path in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
+                               recursive=True)
+    if '_base_' not in path)
+
+
+def branches_of(pipeline):
+    """Branches built by the MultiBranch step of a pipeline."""
+    for step in pipeline:
+        if step['type'] == 'MultiBranch':
+            return set(step) - {'type', 'branch_field'}
+    return set()
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
+def test_config_builds_and_feeds_its_model(path):
+    cfg = Config.fromfile(path)
+    model = MODELS.build(cfg.model)
+    dataset = cfg.train_dataloader.dataset
+    for loader in ('val_dataloader', 'test_dataloader'):
+        Compose(cfg[loader].dataset.pipeline)
+    if dataset.type != 'SemiDataset':
+        Compose(dataset.pipeline)
+        return
+    labeled = branches_of(dataset.labeled.pipeline)
+    unlabeled = branches_of(dataset.unlabeled.pipeline)
+    Compose(dataset.labeled.pipeline)
+    Compose(dataset.unlabeled.pipeline)
+    assert model.semi_train_cfg.labeled_branch in labeled
+    assert set(model.unlabeled_branches) <= unlabeled
+    if cfg.model.type == 'CMPLRecognizer':
+        assert model.semi_train_cfg.aux_labeled_branch in labeled

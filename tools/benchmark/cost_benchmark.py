@@ -1,0 +1,388 @@
+"""Cost of one training iteration of each method against its floor.
+
+For each method (its synthetic config) this measures, each in a fresh
+process so that timings and peak memory do not mix:
+
+* ``iter``: one ``model.train_step`` (data preprocessing, every forward
+  and backward pass, the loss bookkeeping, the optimizer step) on a real
+  collated batch of generated videos;
+* ``floor``: the same forward/backward passes done by plain MMAction2
+  recognizers (``Recognizer.train_step`` on the same clips, concatenated as
+  the method does; teacher passes without gradient) with the same
+  optimizer; the ratio ``iter / floor`` is the method's overhead;
+* ``pipeline``: samples/s of the training pipeline as configured (one
+  decode, all views), of the same views decoded once per view, and clips/s
+  of one view alone;
+* how the iteration time grows with the unlabeled ratio mu (1, 2, 5; 4
+  labeled clips per batch) and the clip length (8, 16 frames).
+
+Writes ``OUT/cost.json`` and ``OUT/cost.md``::
+
+    python tools/benchmark/cost_benchmark.py --out work_dirs/cost
+    python tools/benchmark/cost_benchmark.py --methods cmpl --quick \
+        --out work_dirs/cost
+
+Timings are medians over ``--iters`` iterations after 2 warm-up ones, on
+whatever device is present (CPU threads as torch sets them). Peak memory is
+the process's peak resident set (CPU) or ``max_memory_allocated`` (CUDA)
+minus its value before the model was built.
+"""
+import argparse
+import copy
+import json
+import os
+import os.path as osp
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, REPO)
+
+from semi_benchmark import CONFIGS  # noqa: E402
+
+#: the forward/backward passes of one iteration of each method:
+#: (network attribute, branches concatenated in one pass, with gradient)
+PASSES = dict(
+    fixmatch=[('student', ('labeled', 'weak', 'strong'), True)],
+    mean_teacher=[('student', ('labeled', 'strong'), True),
+                  ('teacher', ('weak', ), False)],
+    cmpl=[('student', ('labeled', 'weak', 'strong'), True),
+          ('auxiliary', ('labeled_aux', 'weak_aux', 'strong_aux'), True)],
+)
+#: where each network's recognizer config lives in ``cfg.model``
+NETWORK_KEYS = dict(student=('recognizer', 'primary'),
+                    teacher=('recognizer', ), auxiliary=('auxiliary', ))
+
+
+# ---------------------------------------------------------------------------
+# worker side (one measurement per process)
+def network_cfg(cfg, network):
+    for key in NETWORK_KEYS[network]:
+        if cfg.model.get(key) is not None:
+            return cfg.model[key]
+    raise KeyError(f'{cfg.filename}: no config for network {network!r}')
+
+
+def scale_frames(cfg, frames):
+    """Set every training/validation clip to ``frames`` frames (views keep
+    their frame-count ratios), keeping each clip's time span."""
+    def scale(view, factor):
+        clip_len = max(1, round(view['clip_len'] * factor))
+        span = view['clip_len'] * view.get('frame_interval', 1)
+        view['clip_len'] = clip_len
+        view['frame_interval'] = max(1, span // clip_len)
+
+    def walk(pipeline):
+        for step in pipeline:
+            if step['type'] == 'SampleFrames':
+                scale(step, frames / step['clip_len'])
+            elif step['type'] == 'SampleMultiViewFrames':
+                views = list(step['views'].values())
+                factor = frames / views[0]['clip_len']
+                for view in views:
+                    scale(view, factor)
+
+    dataset = cfg.train_dataloader.dataset
+    for source in ('labeled', 'unlabeled'):
+        walk(dataset[source].pipeline)
+
+
+def load_cfg(method, data_root, mu=None, labeled=None, frames=None):
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(REPO, CONFIGS[method]))
+    dataset = cfg.train_dataloader.dataset
+    for source in ('labeled', 'unlabeled'):
+        dataset[source].ann_file = osp.join(data_root, f'{source}.txt')
+        dataset[source].data_prefix = dict(video=data_root)
+    sampler = cfg.train_dataloader.sampler
+    if mu is not None:
+        sampler.source_ratio = [1, mu]
+        sampler.batch_size = labeled * (1 + mu)
+    if frames is not None:
+        scale_frames(cfg, frames)
+    return cfg
+
+
+def collated_batch(cfg, seed=0):
+    """A batch as the runner's data loader gives it: ``B * r_l / sum r``
+    labeled and the rest unlabeled samples, ``pseudo_collate``-d."""
+    import numpy as np
+    import torch
+    from mmaction.registry import DATASETS
+    from mmengine.dataset import pseudo_collate
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    sampler = cfg.train_dataloader.sampler
+    ratio = sampler.source_ratio
+    num_labeled = sampler.batch_size * ratio[0] // sum(ratio)
+    num_unlabeled = sampler.batch_size - num_labeled
+    rng = np.random.default_rng(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    n_l = len(dataset.labeled)
+    indices = list(rng.integers(0, n_l, num_labeled)) + list(
+        n_l + rng.integers(0, len(dataset.unlabeled), num_unlabeled))
+    return dataset, pseudo_collate([dataset[int(i)] for i in indices])
+
+
+def timed(step, iters):
+    import torch
+    times = []
+    for i in range(iters + 2):
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        step()
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+        if i >= 2:
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_memory_mb():
+    import torch
+    if torch.cuda.is_available():
+        return torch.cuda.max_memory_allocated() / 2**20
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def plain_batch(batch, branches, device):
+    """The clips of ``branches``, concatenated, as a plain labeled batch."""
+    import torch
+    from mmaction.structures import ActionDataSample
+    inputs = [x for b in branches for x in batch['inputs'][b]
+              if x is not None]
+    samples = []
+    for i in range(len(inputs)):
+        sample = ActionDataSample()
+        sample.set_gt_label(torch.tensor([i % 2]))
+        samples.append(sample)
+    return dict(inputs=inputs, data_samples=samples)
+
+
+def measure_iteration(method, mode, data_root, iters, mu=None, labeled=None,
+                      frames=None):
+    import torch
+    from mmaction.registry import MODELS
+    from mmengine.logging import MessageHub
+    from mmengine.optim import build_optim_wrapper
+
+    import mmsemi_action  # noqa: F401
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmaction')
+    cfg = load_cfg(method, data_root, mu, labeled, frames)
+    _, batch = collated_batch(cfg)
+    device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    # past any warm-up: every loss of the method is active
+    MessageHub.get_current_instance().update_info('iter', 10**6)
+    before = peak_memory_mb()
+    if mode == 'iter':
+        model = MODELS.build(cfg.model).to(device)
+        model.train()
+        optim = build_optim_wrapper(model, cfg.optim_wrapper)
+        seconds = timed(lambda: model.train_step(batch, optim), iters)
+    else:
+        steps = []
+        for network, branches, grad in PASSES[method]:
+            recognizer = MODELS.build(
+                copy.deepcopy(network_cfg(cfg, network))).to(device)
+            data = plain_batch(batch, branches, device)
+            if grad:
+                recognizer.train()
+                optim = build_optim_wrapper(recognizer, cfg.optim_wrapper)
+                steps.append(lambda r=recognizer, d=data, o=optim:
+                             r.train_step(d, o))
+            else:
+                recognizer.eval()
+
+                def forward(r=recognizer, d=data):
+                    with torch.no_grad():
+                        d = r.data_preprocessor(d, False)
+                        r(d['inputs'], d['data_samples'], mode='tensor')
+                steps.append(forward)
+        seconds = timed(lambda: [step() for step in steps], iters)
+    return dict(seconds=seconds, peak_mb=peak_memory_mb() - before)
+
+
+def measure_pipeline(method, data_root, samples):
+    """samples/s of the unlabeled pipeline: all views from one decode, each
+    view decoded on its own, and one view alone."""
+    from mmcv.transforms import Compose
+    from mmengine.registry import init_default_scope
+
+    import mmsemi_action  # noqa: F401
+    init_default_scope('mmaction')
+    cfg = load_cfg(method, data_root)
+    source = cfg.train_dataloader.dataset.unlabeled
+    pipeline = source.pipeline
+    split = next(i for i, s in enumerate(pipeline)
+                 if s['type'] == 'MultiBranch')
+    decode, multi = pipeline[:split], pipeline[split]
+    branches = {k: v for k, v in multi.items()
+                if k not in ('type', 'branch_field')}
+
+    def per_view_decode(branch_pipeline):
+        """The decode steps a view needs alone: its own SampleFrames."""
+        steps = []
+        for step in decode:
+            if step['type'] == 'SampleMultiViewFrames':
+                view = branch_pipeline[0]['view']
+                steps.append(dict(type='SampleFrames', num_clips=1,
+                                  **step['views'][view]))
+            else:
+                steps.append(step)
+        body = [s for s in branch_pipeline
+                if s['type'] != 'SelectViewFrames']
+        return steps + body
+
+    from mmaction.registry import DATASETS
+    dataset = DATASETS.build(
+        dict(source, pipeline=[], type='SemiVideoDataset'))
+    infos = [dataset.get_data_info(i % len(dataset)) for i in range(samples)]
+
+    def rate(pipelines):
+        composed = [Compose(copy.deepcopy(p)) for p in pipelines]
+        start = time.perf_counter()
+        for info in infos:
+            for p in composed:
+                p(copy.deepcopy(info))
+        return len(infos) / (time.perf_counter() - start)
+
+    first = next(iter(branches))
+    return dict(
+        views=len(branches),
+        decode_once=rate([pipeline]),
+        decode_per_view=rate([per_view_decode(b) for b in branches.values()]),
+        one_view=rate([per_view_decode(branches[first])]))
+
+
+# ---------------------------------------------------------------------------
+# driver
+def run_worker(args, **kwargs):
+    cmd = [sys.executable, osp.abspath(__file__), '--worker',
+           json.dumps(kwargs), '--out', args.out]
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+    if res.returncode:
+        raise RuntimeError(f'{kwargs} failed:\n{res.stderr[-3000:]}')
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def report(results):
+    lines = [
+        '| method | iteration (ms) | floor (ms) | iteration / floor | '
+        'peak mem, iteration (MB) | peak mem, floor (MB) |',
+        '|---|---|---|---|---|---|'
+    ]
+    for method, r in results['methods'].items():
+        it, fl = r['iter'], r['floor']
+        lines.append(
+            f'| {method} | {1e3 * it["seconds"]:.0f} | '
+            f'{1e3 * fl["seconds"]:.0f} | '
+            f'{it["seconds"] / fl["seconds"]:.2f} | {it["peak_mb"]:.0f} | '
+            f'{fl["peak_mb"]:.0f} |')
+    lines += [
+        '', '| method | views | samples/s, one decode | samples/s, decode '
+        'per view | one decode / per view | clips/s, one view alone |',
+        '|---|---|---|---|---|---|'
+    ]
+    for method, r in results['methods'].items():
+        p = r['pipeline']
+        lines.append(
+            f'| {method} | {p["views"]} | {p["decode_once"]:.1f} | '
+            f'{p["decode_per_view"]:.1f} | '
+            f'{p["decode_once"] / p["decode_per_view"]:.2f} | '
+            f'{p["one_view"]:.1f} |')
+    if results['scaling']:
+        lines += ['', '| method | frames | mu | iteration (ms) | floor (ms) '
+                  '| iteration / floor |', '|---|---|---|---|---|---|']
+        for s in results['scaling']:
+            lines.append(
+                f'| {s["method"]} | {s["frames"]} | {s["mu"]} | '
+                f'{1e3 * s["iter"]:.0f} | {1e3 * s["floor"]:.0f} | '
+                f'{s["iter"] / s["floor"]:.2f} |')
+    return '\n'.join(lines) + '\n'
+
+
+def ensure_data(args):
+    if args.data:
+        return osp.abspath(args.data)
+    root = osp.abspath(osp.join(args.out, 'synthetic-coarse'))
+    if not osp.isfile(osp.join(root, 'val.txt')):
+        subprocess.run([
+            sys.executable,
+            osp.join(REPO, 'tools', 'data', 'generate_synthetic.py'), root,
+            '--preset', 'small', '--labels-per-class', '5'
+        ], check=True, capture_output=True)
+    return root
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--methods', nargs='+', default=list(PASSES),
+                        choices=list(PASSES))
+    parser.add_argument('--iters', type=int, default=8)
+    parser.add_argument('--mus', type=int, nargs='+', default=[1, 2, 5])
+    parser.add_argument('--frames', type=int, nargs='+', default=[8, 16])
+    parser.add_argument('--labeled', type=int, default=4,
+                        help='labeled clips per batch in the mu sweep')
+    parser.add_argument('--pipeline-samples', type=int, default=40)
+    parser.add_argument('--quick', action='store_true',
+                        help='3 iterations, mu 1 and 2, 8 frames')
+    parser.add_argument('--data', help='DIR with labeled.txt and '
+                        'unlabeled.txt (default: generated)')
+    parser.add_argument('--out', required=True)
+    parser.add_argument('--worker', help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        job = json.loads(args.worker)
+        kind = job.pop('kind')
+        out = measure_pipeline(**job) if kind == 'pipeline' else \
+            measure_iteration(**job)
+        print(json.dumps(out))
+        return
+    if args.quick:
+        args.iters, args.mus, args.frames = 3, [1, 2], [8]
+        args.pipeline_samples = 10
+    os.makedirs(args.out, exist_ok=True)
+    data_root = ensure_data(args)
+    results = dict(methods={}, scaling=[], iters=args.iters,
+                   date=time.strftime('%Y-%m-%d'), cpu_count=os.cpu_count())
+    for method in args.methods:
+        print(f'== {method}', flush=True)
+        row = {
+            mode: run_worker(args, kind='iteration', method=method,
+                             mode=mode, data_root=data_root,
+                             iters=args.iters)
+            for mode in ('iter', 'floor')
+        }
+        row['pipeline'] = run_worker(args, kind='pipeline', method=method,
+                                     data_root=data_root,
+                                     samples=args.pipeline_samples)
+        results['methods'][method] = row
+        for frames in args.frames:
+            for mu in args.mus:
+                times = {
+                    mode: run_worker(args, kind='iteration', method=method,
+                                     mode=mode, data_root=data_root,
+                                     iters=args.iters, mu=mu,
+                                     labeled=args.labeled,
+                                     frames=frames)['seconds']
+                    for mode in ('iter', 'floor')
+                }
+                results['scaling'].append(
+                    dict(method=method, frames=frames, mu=mu, **times))
+                print(f'   frames={frames} mu={mu} '
+                      f'{times["iter"] / times["floor"]:.2f}x', flush=True)
+    with open(osp.join(args.out, 'cost.json'), 'w') as f:
+        json.dump(results, f, indent=1)
+    table = report(results)
+    with open(osp.join(args.out, 'cost.md'), 'w') as f:
+        f.write(table)
+    print(table)
+
+
+if __name__ == '__main__':
+    main()
