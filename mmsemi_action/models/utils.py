@@ -23,16 +23,19 @@ def sigmoid_rampup(step: int, rampup_iters: int) -> float:
     return math.exp(-5.0 * (1.0 - t)**2)
 
 
-def recognizer_logits(recognizer, inputs: Tensor) -> Tensor:
+def recognizer_logits(recognizer, inputs: Tensor, return_feats=False):
     """Class scores of an MMAction2 recognizer in training mode.
 
     Args:
         recognizer: a ``BaseRecognizer`` (Recognizer2D/3D, TimeSformer...).
         inputs (Tensor): preprocessed batch, e.g. ``(B, V, C, T, H, W)`` for
             3D recognizers with ``V`` clips per sample.
+        return_feats (bool): also return the backbone (+ neck) features,
+            globally average-pooled to ``(B, C)``.
 
     Returns:
-        Tensor: ``(B, num_classes)`` logits (views of a sample averaged).
+        Tensor: ``(B, num_classes)`` logits (views of a sample averaged),
+        and the pooled features with ``return_feats``.
     """
     feats, kwargs = recognizer.extract_feat(inputs)
     head_kwargs = {k: kwargs[k] for k in ('num_segs', ) if k in kwargs}
@@ -40,7 +43,10 @@ def recognizer_logits(recognizer, inputs: Tensor) -> Tensor:
     batch = inputs.shape[0]
     if logits.shape[0] != batch:
         logits = logits.view(batch, -1, logits.shape[-1]).mean(1)
-    return logits
+    if not return_feats:
+        return logits
+    pooled = feats.flatten(2).mean(2) if feats.dim() > 2 else feats
+    return logits, pooled.view(batch, -1, pooled.shape[-1]).mean(1)
 
 
 def threshold_pseudo_labels(probs: Tensor, threshold: float,
@@ -102,3 +108,54 @@ def soft_or_hard_cross_entropy(logits: Tensor, target: Tensor) -> Tensor:
     if target.dim() == 2:
         return -(target * F.log_softmax(logits, dim=1)).sum(1)
     return F.cross_entropy(logits, target, reduction='none')
+
+
+class FeatureTaps:
+    """Record the outputs of named sub-modules during a forward pass.
+
+    >>> taps = FeatureTaps(recognizer.backbone, ['layer1', 'layer4'])
+    >>> with taps:
+    ...     recognizer_logits(recognizer, x)
+    >>> blocks = taps.outputs  # [layer1 output, layer4 output]
+
+    Outside a ``with`` block nothing is kept (validation forwards cost no
+    memory).
+
+    Args:
+        module (nn.Module): e.g. a recognizer's backbone.
+        names (list[str]): sub-module names (``module.get_submodule``).
+    """
+
+    def __init__(self, module, names: Sequence[str]) -> None:
+        self.names = list(names)
+        self._recording = False
+        self._outputs = {}
+        for name in self.names:
+            try:
+                sub = module.get_submodule(name)
+            except AttributeError as err:
+                raise ValueError(
+                    f'FeatureTaps: no sub-module {name!r} in '
+                    f'{type(module).__name__}') from err
+            sub.register_forward_hook(self._hook(name))
+
+    def _hook(self, name):
+
+        def hook(_module, _inputs, output):
+            if self._recording:
+                self._outputs[name] = output
+
+        return hook
+
+    def __enter__(self):
+        self._outputs = {}
+        self._recording = True
+        return self
+
+    def __exit__(self, *exc):
+        self._recording = False
+
+    @property
+    def outputs(self) -> list:
+        """Recorded outputs in ``names`` order."""
+        return [self._outputs[name] for name in self.names]

@@ -1,3 +1,8 @@
 from .consistency_losses import MaskedCrossEntropyLoss, SoftmaxMSELoss
+from .feature_alignment_loss import FeatureAlignmentLoss
+from .info_nce_loss import CrossModalInfoNCELoss
 
-__all__ = ['MaskedCrossEntropyLoss', 'SoftmaxMSELoss']
+__all__ = [
+    'MaskedCrossEntropyLoss', 'SoftmaxMSELoss', 'FeatureAlignmentLoss',
+    'CrossModalInfoNCELoss'
+]

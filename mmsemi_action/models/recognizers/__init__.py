@@ -1,9 +1,11 @@
 from .cmpl import CMPLRecognizer
+from .co_training import CoTrainingRecognizer
 from .fixmatch import FixMatchRecognizer
+from .ltg import LTGRecognizer
 from .mean_teacher import MeanTeacherRecognizer
 from .semi_base import SemiBaseRecognizer
 
 __all__ = [
     'SemiBaseRecognizer', 'FixMatchRecognizer', 'MeanTeacherRecognizer',
-    'CMPLRecognizer'
+    'CoTrainingRecognizer', 'CMPLRecognizer', 'LTGRecognizer'
 ]

@@ -1,19 +1,17 @@
 """CMPL: cross-model pseudo-labeling (Xu et al., CVPR 2022)."""
-import copy
-from typing import Dict, Optional, Sequence
+from typing import Dict, Sequence
 
 from mmaction.registry import MODELS
-from mmengine.config import ConfigDict
 from torch import Tensor
 
-from .fixmatch import FixMatchRecognizer
+from .co_training import CoTrainingRecognizer
 
 #: losses the auxiliary network may receive: L_s^A (Eq. 3), L_u^A (Eq. 5)
 AUX_LOSSES = ('sup', 'unsup')
 
 
 @MODELS.register_module()
-class CMPLRecognizer(FixMatchRecognizer):
+class CMPLRecognizer(CoTrainingRecognizer):
     """A primary recognizer ``F`` and a small auxiliary recognizer ``A`` that
     teach each other on unlabeled clips.
 
@@ -32,25 +30,11 @@ class CMPLRecognizer(FixMatchRecognizer):
     branches hold ``A``'s views. Only ``F`` (``self.student``) predicts,
     validates and is exported. With ``auxiliary=None`` this is FixMatch.
 
-    Args:
-        primary (dict): any MMAction2 recognizer config (``F``).
-        auxiliary (dict, optional): recognizer config of ``A``, e.g. ``F``
-            at a quarter of the width. Its ``data_preprocessor`` (if any)
-            normalises the ``*_aux`` branches.
-        data_preprocessor (dict, optional): defaults to a
-            :class:`MultiBranchDataPreprocessor` with ``F``'s preprocessor
-            and ``A``'s for the auxiliary branches.
-        semi_train_cfg (dict, optional): FixMatch's keys (``threshold`` tau,
-            default 0.9; ``unsup_weight`` lambda, default 2.0;
-            ``warmup_iters``...) and
-
-            - ``aux_losses`` (sequence): which of ``'sup'`` (L_s^A) and
-              ``'unsup'`` (L_u^A) train ``A``. Defaults to both.
-            - ``aux_labeled_branch``, ``aux_weak_branch``,
-              ``aux_strong_branch``: ``A``'s branches. Default
-              ``labeled_aux``, ``weak_aux``, ``strong_aux``.
-        semi_test_cfg (dict, optional): ``predict_on='student'`` (``F``).
-        init_cfg (dict, optional): initialisation config.
+    Args: as :class:`CoTrainingRecognizer`; ``semi_train_cfg`` takes
+        FixMatch's keys (``threshold`` tau, default 0.9; ``unsup_weight``
+        lambda, default 2.0; ``warmup_iters``...) and ``aux_losses``: which
+        of ``'sup'`` (L_s^A) and ``'unsup'`` (L_u^A) train ``A`` (default
+        both).
 
     Losses: ``sup_*`` / ``aux_sup_*`` (L_s^F / L_s^A), ``unsup_loss_cls`` /
     ``aux_unsup_loss_cls`` (lambda L_u^F / lambda L_u^A). Logged:
@@ -58,56 +42,25 @@ class CMPLRecognizer(FixMatchRecognizer):
     to ``F``, and ``aux_unsup_*`` of those ``F`` hands to ``A``.
     """
 
-    def __init__(self,
-                 primary: dict,
-                 auxiliary: Optional[dict] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 semi_train_cfg: Optional[dict] = None,
-                 semi_test_cfg: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None) -> None:
-        cfg = ConfigDict(
-            threshold=0.9,
-            unsup_weight=2.0,
-            aux_losses=AUX_LOSSES,
-            aux_labeled_branch='labeled_aux',
-            aux_weak_branch='weak_aux',
-            aux_strong_branch='strong_aux')
-        cfg.update(semi_train_cfg or {})
+    default_train_cfg = dict(
+        threshold=0.9, unsup_weight=2.0, aux_losses=AUX_LOSSES)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cfg = self.semi_train_cfg
         cfg.aux_losses = tuple(cfg.aux_losses)
         if not cfg.aux_losses or set(cfg.aux_losses) - set(AUX_LOSSES):
             raise ValueError(
                 'semi_train_cfg.aux_losses must be a non-empty subset of '
                 f'{AUX_LOSSES}, got {cfg.aux_losses!r}')
-        if data_preprocessor is None and auxiliary is not None:
-            primary_pre = primary.get('data_preprocessor',
-                                      dict(type='ActionDataPreprocessor'))
-            aux_pre = auxiliary.get('data_preprocessor', primary_pre)
-            data_preprocessor = dict(
-                type='MultiBranchDataPreprocessor',
-                data_preprocessor=primary_pre,
-                branch_preprocessors={
-                    branch: aux_pre
-                    for branch in (cfg.aux_labeled_branch,
-                                   cfg.aux_weak_branch,
-                                   cfg.aux_strong_branch)
-                })
-        super().__init__(
-            recognizer=primary,
-            data_preprocessor=data_preprocessor,
-            semi_train_cfg=cfg,
-            semi_test_cfg=semi_test_cfg,
-            init_cfg=init_cfg)
-        self.auxiliary = None if auxiliary is None else MODELS.build(
-            copy.deepcopy(auxiliary))
-
-    @property
-    def primary(self):
-        """``F``: the network that predicts and is exported."""
-        return self.student
 
     def _trains_aux_with(self, loss: str) -> bool:
         return self.auxiliary is not None and \
             loss in self.semi_train_cfg.aux_losses
+
+    @property
+    def trains_auxiliary_on_labels(self) -> bool:
+        return self._trains_aux_with('sup')
 
     @property
     def unlabeled_branches(self) -> Sequence[str]:
@@ -117,25 +70,6 @@ class CMPLRecognizer(FixMatchRecognizer):
         if self._trains_aux_with('unsup'):
             branches.append(self.semi_train_cfg.aux_strong_branch)
         return branches
-
-    def auxiliary_logits(self, inputs: Sequence[Tensor]) -> Sequence[Tensor]:
-        """``A``'s scores of several branches in one forward pass."""
-        return self.branch_logits(self.auxiliary, inputs)
-
-    def labeled_loss(self, multi_batch_inputs: Dict[str, Tensor],
-                     multi_batch_data_samples: Dict[str, list]) -> dict:
-        losses = super().labeled_loss(multi_batch_inputs,
-                                      multi_batch_data_samples)
-        if self._trains_aux_with('sup'):
-            branch = self.semi_train_cfg.aux_labeled_branch
-            (logits, ) = self.auxiliary_logits([multi_batch_inputs[branch]])
-            losses.update(self._aux_supervised_loss(
-                logits, multi_batch_data_samples[branch]))
-        return losses
-
-    def _aux_supervised_loss(self, logits: Tensor, data_samples) -> dict:
-        return self.supervised_loss(
-            logits, data_samples, network=self.auxiliary, prefix='aux_sup_')
 
     def semi_loss(self, multi_batch_inputs: Dict[str, Tensor],
                   multi_batch_data_samples: Dict[str, list]) -> dict:
@@ -163,9 +97,10 @@ class CMPLRecognizer(FixMatchRecognizer):
             self.pseudo_label_loss(aux_logits[cfg.aux_weak_branch], logits_s,
                                    samples[cfg.weak_branch]))
         if self._trains_aux_with('sup'):
-            losses.update(self._aux_supervised_loss(
-                aux_logits[cfg.aux_labeled_branch],
-                samples[cfg.aux_labeled_branch]))
+            losses.update(
+                self.auxiliary_supervised_loss(
+                    aux_logits[cfg.aux_labeled_branch],
+                    samples[cfg.aux_labeled_branch]))
         if self._trains_aux_with('unsup'):
             # Eq. 5: A learns from F's confident weak-view predictions
             losses.update(

@@ -34,6 +34,9 @@ class FixMatchRecognizer(SemiBaseRecognizer):
         unsup_loss (dict): loss config. Defaults to MaskedCrossEntropyLoss.
     """
 
+    #: allowed ``semi_train_cfg.pseudo_label_source`` values
+    pseudo_label_sources = ('student', 'teacher')
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cfg = self.semi_train_cfg
@@ -43,12 +46,12 @@ class FixMatchRecognizer(SemiBaseRecognizer):
                 pseudo_label_source='student', weak_branch='weak', strong_branch='strong',
                 unsup_loss=dict(type='MaskedCrossEntropyLoss')).items():
             cfg.setdefault(key, value)
-        if cfg.pseudo_label_source not in ('student', 'teacher') or (
+        if cfg.pseudo_label_source not in self.pseudo_label_sources or (
                 cfg.pseudo_label_source == 'teacher' and self.teacher is None):
             raise ValueError(
-                "semi_train_cfg.pseudo_label_source must be 'student' or "
-                "'teacher' (teacher needs with_teacher=True), got "
-                f'{cfg.pseudo_label_source!r}')
+                'semi_train_cfg.pseudo_label_source must be one of '
+                f'{self.pseudo_label_sources} (teacher needs '
+                f'with_teacher=True), got {cfg.pseudo_label_source!r}')
         self.unsup_loss = MODELS.build(cfg.unsup_loss)
 
     @property
@@ -88,7 +91,20 @@ class FixMatchRecognizer(SemiBaseRecognizer):
         cfg = self.semi_train_cfg
         with torch.no_grad():
             probs = (weak_logits.detach() / cfg.temperature).softmax(1)
-            targets, mask = threshold_pseudo_labels(probs, cfg.threshold,
+        return self.pseudo_label_loss_from_probs(probs, strong_logits,
+                                                 weak_samples, prefix)
+
+    def pseudo_label_loss_from_probs(self,
+                                     probs: Tensor,
+                                     strong_logits: Tensor,
+                                     weak_samples: list,
+                                     prefix: str = 'unsup_') -> dict:
+        """:meth:`pseudo_label_loss` from weak-view class probabilities
+        ``(N, C)`` (e.g. LTG's fused RGB + TG probabilities, Eq. 5)."""
+        cfg = self.semi_train_cfg
+        with torch.no_grad():
+            targets, mask = threshold_pseudo_labels(probs.detach(),
+                                                    cfg.threshold,
                                                     cfg.soft_labels)
         weight = cfg.unsup_weight if current_iter() >= cfg.warmup_iters \
             else 0.0

@@ -1,0 +1,3 @@
+from .projection_head import MLPProjectionHead
+
+__all__ = ['MLPProjectionHead']

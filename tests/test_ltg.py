@@ -1,0 +1,220 @@
+"""LTG: alignment and contrastive losses, fused pseudo-labels, gradients,
+and the cross-rank contrastive loss."""
+import math
+import os
+import tempfile
+
+import numpy as np
+import pytest
+import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
+import torch.nn.functional as F
+from mmaction.registry import MODELS
+from mmengine.logging import MessageHub
+
+from _models import batch, tiny_recognizer
+from mmsemi_action.models.utils import recognizer_logits
+
+
+@pytest.fixture(autouse=True)
+def _iteration():
+    MessageHub.get_current_instance().update_info('iter', 100)
+
+
+def ltg(**semi_train_cfg):
+    return MODELS.build(
+        dict(type='LTGRecognizer', primary=tiny_recognizer(),
+             auxiliary=tiny_recognizer(), semi_train_cfg=semi_train_cfg))
+
+
+def ltg_batch(num_labeled=2, num_unlabeled=4, seed=0):
+    inputs, data_samples = batch(num_labeled, num_unlabeled, seed)
+    g = torch.Generator().manual_seed(seed + 7)
+    for branch in ('labeled', 'weak', 'strong'):
+        inputs[branch + '_tg'] = torch.randn(inputs[branch].shape,
+                                             generator=g)
+        data_samples[branch + '_tg'] = data_samples[branch]
+    return inputs, data_samples
+
+
+# ---------------------------------------------------------------- losses
+def test_alignment_distances_against_hand_computation():
+    a = torch.tensor([[[1.0, 0.0], [0.0, 2.0]]])  # one clip, 4 values
+    b = torch.tensor([[[0.0, 1.0], [0.0, 2.0]]])
+    cos = (0 * 1 + 0 + 0 + 4) / (math.sqrt(5) * math.sqrt(5))
+    for distance, expected in (('cosine', 1 - cos), ('l1', 2 / 4),
+                               ('l2', 2 / 4)):
+        loss = MODELS.build(dict(type='FeatureAlignmentLoss',
+                                 distance=distance, loss_weight=2.0))
+        # two blocks: the sum of their distances
+        assert loss([a, a], [b, b]).item() == pytest.approx(4 * expected)
+
+
+@pytest.mark.parametrize('stop_gradient', [True, False])
+def test_alignment_stop_gradient(stop_gradient):
+    a = torch.randn(3, 4, 2, 2, 2, requires_grad=True)
+    b = torch.randn(3, 4, 2, 2, 2, requires_grad=True)
+    loss = MODELS.build(dict(type='FeatureAlignmentLoss',
+                             stop_gradient=stop_gradient))
+    loss([a], [b]).backward()
+    assert a.grad is not None and a.grad.abs().sum() > 0
+    assert (b.grad is None) == stop_gradient
+
+
+def nt_xent_by_hand(q, k, tau):
+    """The loss written out anchor by anchor with numpy."""
+    z = np.concatenate([q / np.linalg.norm(q, axis=1, keepdims=True),
+                        k / np.linalg.norm(k, axis=1, keepdims=True)])
+    n = len(q)
+    total = 0.0
+    for a in range(2 * n):
+        positive = (a + n) % (2 * n)
+        sims = {b: math.exp(float(z[a] @ z[b]) / tau)
+                for b in range(2 * n) if b != a}
+        total += -math.log(sims[positive] / sum(sims.values()))
+    return total / (2 * n)
+
+
+def test_info_nce_against_hand_computation():
+    q = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 2.0]])
+    k = np.array([[0.8, 0.6], [1.0, 1.0], [-1.0, 0.5]])
+    loss = MODELS.build(dict(type='CrossModalInfoNCELoss', temperature=0.5))
+    value = loss(torch.tensor(q), torch.tensor(k)).item()
+    assert value == pytest.approx(nt_xent_by_hand(q, k, 0.5), rel=1e-6)
+    # matching pairs: lower loss than mismatched pairs
+    assert loss(torch.tensor(q), torch.tensor(q)) < value
+
+
+def _info_nce_worker(rank, world_size, init_file, q, k, out):
+    dist.init_process_group('gloo', init_method=f'file://{init_file}',
+                            rank=rank, world_size=world_size)
+    n = q.shape[0] // world_size
+    local_q = q[rank * n:(rank + 1) * n].clone().requires_grad_(True)
+    local_k = k[rank * n:(rank + 1) * n].clone().requires_grad_(True)
+    loss = MODELS.build(dict(type='CrossModalInfoNCELoss', temperature=0.3))
+    value = loss(local_q, local_k)
+    value.backward()
+    torch.save(dict(loss=value.detach(), q_grad=local_q.grad,
+                    k_grad=local_k.grad), f'{out}.{rank}')
+    dist.destroy_process_group()
+
+
+def test_info_nce_two_processes_equal_one_process_with_whole_batch():
+    torch.manual_seed(0)
+    q, k = torch.randn(6, 5), torch.randn(6, 5)
+    whole_q, whole_k = q.clone().requires_grad_(True), k.clone(
+    ).requires_grad_(True)
+    loss = MODELS.build(dict(type='CrossModalInfoNCELoss', temperature=0.3))
+    expected = loss(whole_q, whole_k)
+    expected.backward()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, 'result')
+        mp.spawn(_info_nce_worker, args=(2, os.path.join(tmp, 'init'), q, k,
+                                         out), nprocs=2, join=True)
+        ranks = [torch.load(f'{out}.{r}') for r in range(2)]
+    # DDP averages over ranks: the mean of the ranks' losses and gradients
+    assert torch.stack([r['loss'] for r in ranks]).mean().item() == \
+        pytest.approx(expected.item(), rel=1e-5)
+    q_grad = torch.cat([r['q_grad'] for r in ranks]) / 2
+    k_grad = torch.cat([r['k_grad'] for r in ranks]) / 2
+    assert torch.allclose(q_grad, whole_q.grad, atol=1e-6)
+    assert torch.allclose(k_grad, whole_k.grad, atol=1e-6)
+
+
+# ------------------------------------------------------------ recognizer
+@pytest.mark.parametrize('source', ['fused', 'rgb', 'tg', 'self'])
+def test_pseudo_labels_follow_the_source_rule(source):
+    """Fused = average of the two streams' weak-view probabilities (Eq. 5),
+    thresholded at gamma; checked in eval mode (per-clip statistics)."""
+    torch.manual_seed(0)
+    model = ltg(pseudo_label_source=source, unsup_weight=2.0, fm_weight=0.5)
+    model.eval()
+    inputs, data_samples = ltg_batch(num_unlabeled=6)
+    with torch.no_grad():
+        p_rgb = recognizer_logits(model.primary, inputs['weak']).softmax(1)
+        p_tg = recognizer_logits(model.auxiliary,
+                                 inputs['weak_tg']).softmax(1)
+        rgb_s = recognizer_logits(model.primary, inputs['strong'])
+        tg_s = recognizer_logits(model.auxiliary, inputs['strong_tg'])
+    fused = (p_rgb + p_tg) / 2
+    targets = dict(fused=(fused, fused), rgb=(p_rgb, p_rgb),
+                   tg=(p_tg, p_tg), self=(p_rgb, p_tg))[source]
+    tau = float(targets[0].max(1).values.median())
+    model.semi_train_cfg.threshold = tau
+
+    def expected(p, strong):
+        keep = (p.max(1).values >= tau).float()
+        ce = F.cross_entropy(strong, p.argmax(1), reduction='none')
+        return 0.5 * 2.0 * (keep * ce).mean()
+
+    losses = model.loss(inputs, data_samples)
+    assert losses['unsup_loss_cls'].item() == pytest.approx(
+        expected(targets[0], rgb_s).item(), rel=1e-5)
+    assert losses['aux_unsup_loss_cls'].item() == pytest.approx(
+        expected(targets[1], tg_s).item(), rel=1e-5)
+    fused_keep = (fused.max(1).values >= tau).float().mean()
+    assert losses['pl_fused_mask_ratio'].item() == pytest.approx(
+        fused_keep.item())
+
+
+def grad_owners(model, key, inputs, data_samples):
+    model.zero_grad()
+    model.loss(inputs, data_samples)[key].backward()
+    return {
+        name.split('.')[0]
+        for name, p in model.named_parameters()
+        if p.grad is not None and p.grad.abs().sum() > 0
+    }
+
+
+@pytest.mark.parametrize('stop_gradient', [True, False])
+def test_alignment_gradient_reaches_tg_only_without_stop_gradient(
+        stop_gradient):
+    torch.manual_seed(0)
+    model = ltg(align_loss=dict(type='FeatureAlignmentLoss',
+                                stop_gradient=stop_gradient))
+    model.train()
+    owners = grad_owners(model, 'loss_kd', *ltg_batch())
+    assert 'student' in owners
+    assert ('auxiliary' in owners) != stop_gradient
+
+
+def test_contrast_trains_both_streams_and_heads():
+    torch.manual_seed(0)
+    model = ltg()
+    model.train()
+    owners = grad_owners(model, 'loss_clr', *ltg_batch())
+    assert owners == {'student', 'auxiliary', 'rgb_projection',
+                      'tg_projection'}
+
+
+def test_ablation_switches_remove_losses():
+    torch.manual_seed(0)
+    model = ltg(align_layers=(), contrast_loss=None)
+    losses = model.loss(*ltg_batch())
+    assert 'loss_kd' not in losses and 'loss_clr' not in losses
+    assert {'sup_loss_cls', 'aux_sup_loss_cls', 'unsup_loss_cls',
+            'aux_unsup_loss_cls'} <= set(losses)
+
+
+def test_alignment_uses_labeled_and_weak_views_only():
+    """Changing the strong clips does not change L_kd or L_clr (eval mode:
+    no batch statistics couple the rows)."""
+    torch.manual_seed(0)
+    model = ltg(threshold=0.0)
+    model.eval()
+    inputs, data_samples = ltg_batch()
+    before = model.loss(inputs, data_samples)
+    inputs['strong'] = inputs['strong'] + 3.0
+    inputs['strong_tg'] = inputs['strong_tg'] - 3.0
+    after = model.loss(inputs, data_samples)
+    for key in ('loss_kd', 'loss_clr'):
+        assert torch.allclose(before[key], after[key]), key
+    assert not torch.allclose(before['unsup_loss_cls'],
+                              after['unsup_loss_cls'])
+
+
+def test_bad_pseudo_label_source_is_rejected():
+    with pytest.raises(ValueError, match='pseudo_label_source'):
+        ltg(pseudo_label_source='teacher')
