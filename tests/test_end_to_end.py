@@ -17,6 +17,8 @@ FIXMATCH = osp.join(REPO, 'configs', 'fixmatch',
                     'fixmatch_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py')
 CMPL = osp.join(REPO, 'configs', 'cmpl',
                 'cmpl_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py')
+LTG = osp.join(REPO, 'configs', 'ltg',
+               'ltg_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py')
 MEAN_TEACHER = osp.join(
     REPO, 'configs', 'mean_teacher',
     'mean-teacher_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py')
@@ -118,17 +120,16 @@ def test_mean_teacher_validates_teacher_and_student(tiny_coarse, tmp_path):
     assert not torch.equal(state['teacher.' + key], state['student.' + key])
 
 
-def train_and_resume(config, root, tmp_path, key):
+def train_and_resume(config, root, tmp_path, key, **extra):
     """Train 6 iterations; then resume a second run from iteration 3 to 6.
     Returns both final checkpoints after checking that the resumed weights
     moved away from iteration 3 (``key``)."""
-    full = tiny_cfg(config, root, tmp_path / 'full', max_iters=6,
-                    **{'default_hooks.checkpoint.interval': 3})
+    extra['default_hooks.checkpoint.interval'] = 3
+    full = tiny_cfg(config, root, tmp_path / 'full', max_iters=6, **extra)
     full_runner = Runner.from_cfg(full)
     full_runner.train()
 
-    part = tiny_cfg(config, root, tmp_path / 'part', max_iters=6,
-                    **{'default_hooks.checkpoint.interval': 3})
+    part = tiny_cfg(config, root, tmp_path / 'part', max_iters=6, **extra)
     part.resume = True
     part.load_from = osp.join(full.work_dir, 'iter_3.pth')
     Runner.from_cfg(part).train()
@@ -174,6 +175,44 @@ def test_cmpl_trains_resumes_and_exports_the_primary(tiny_coarse, tmp_path):
     stock_top1 = export_and_stock_test(
         CMPL, osp.join(runner.work_dir, 'iter_6.pth'), tiny_coarse,
         tmp_path)
+    assert stock_top1 == pytest.approx(
+        scalars['val/student/acc/top1'].current())
+
+
+def test_ltg_trains_resumes_and_exports_the_rgb_network(
+        tiny_coarse, tmp_path):
+    """LTG through the runner with SemiPreciseBNHook: all losses and label
+    logs, exact resume (BN statistics included), the hook leaves the
+    training stream alone, and the RGB network exports to stock test.py."""
+    hooks = {'custom_hooks': [dict(type='SemiPreciseBNHook',
+                                   num_samples=12, interval=3)],
+             'model.semi_train_cfg.warmup_iters': 0}
+    a, b, runner = train_and_resume(LTG, tiny_coarse, tmp_path,
+                                    'auxiliary.backbone.conv1.conv.weight',
+                                    **hooks)
+    assert_same_weights(a, b)
+    scalars = runner.message_hub.log_scalars
+    for key in ('sup_loss_cls', 'aux_sup_loss_cls', 'unsup_loss_cls',
+                'aux_unsup_loss_cls', 'loss_kd', 'loss_clr',
+                'pl_fused_mask_ratio', 'pl_rgb_acc_all', 'pl_tg_acc_all'):
+        assert 'train/' + key in scalars, key
+
+    # without the hook: the same weights, other BN statistics
+    plain = tiny_cfg(LTG, tiny_coarse, tmp_path / 'plain', max_iters=6,
+                     **{'custom_hooks': [],
+                        'model.semi_train_cfg.warmup_iters': 0})
+    Runner.from_cfg(plain).train()
+    c = _load_checkpoint(osp.join(plain.work_dir, 'iter_6.pth'),
+                         map_location='cpu')['state_dict']
+    for key, value in c.items():
+        if 'running_' in key or 'num_batches_tracked' in key:
+            continue
+        assert torch.equal(value, a['state_dict'][key]), key
+    bn = 'student.backbone.layer1.0.conv1.bn.running_mean'
+    assert not torch.equal(c[bn], a['state_dict'][bn])
+
+    stock_top1 = export_and_stock_test(
+        LTG, osp.join(runner.work_dir, 'iter_6.pth'), tiny_coarse, tmp_path)
     assert stock_top1 == pytest.approx(
         scalars['val/student/acc/top1'].current())
 

@@ -93,6 +93,23 @@ class CoTrainingRecognizer(FixMatchRecognizer):
         return self.supervised_loss(
             logits, data_samples, network=self.auxiliary, prefix='aux_sup_')
 
+    def branch_tensors(self, multi_batch_inputs: Dict[str, Tensor]) -> dict:
+        cfg = self.semi_train_cfg
+        aux_names = {cfg.aux_labeled_branch, cfg.aux_weak_branch,
+                     cfg.aux_strong_branch}
+        out = {}
+        for network, names in (
+            (self.student, [n for n in multi_batch_inputs
+                            if n not in aux_names]),
+            (self.auxiliary, [n for n in multi_batch_inputs
+                              if n in aux_names]),
+        ):
+            if names and network is not None:
+                logits = self.branch_logits(
+                    network, [multi_batch_inputs[n] for n in names])
+                out.update(zip(names, logits))
+        return out
+
     def labeled_loss(self, multi_batch_inputs: Dict[str, Tensor],
                      multi_batch_data_samples: Dict[str, list]) -> dict:
         losses = super().labeled_loss(multi_batch_inputs,

@@ -96,6 +96,8 @@ class SemiBaseRecognizer(BaseModel):
         if mode == 'predict':
             return self.predict(inputs, data_samples)
         if mode == 'tensor':
+            if isinstance(inputs, dict):
+                return self.branch_tensors(inputs)
             return self.predictor(inputs, mode='tensor')
         raise RuntimeError(f'Invalid mode "{mode}". Only supports loss, '
                            'predict and tensor mode')
@@ -118,6 +120,14 @@ class SemiBaseRecognizer(BaseModel):
         (logits, ) = self.student_logits([multi_batch_inputs[labeled]])
         return self.supervised_loss(logits,
                                     multi_batch_data_samples[labeled])
+
+    def branch_tensors(self, multi_batch_inputs: Dict[str, Tensor]) -> dict:
+        """Training-mode logits of every branch from the network trained on
+        it, one forward per network (e.g. to recompute BatchNorm
+        statistics with :class:`SemiPreciseBNHook`)."""
+        names = list(multi_batch_inputs)
+        logits = self.student_logits([multi_batch_inputs[n] for n in names])
+        return dict(zip(names, logits))
 
     @property
     def unlabeled_branches(self) -> Sequence[str]:

@@ -1,0 +1,7 @@
+# LTG on UCF101 5% labels (see the 20% config).
+_base_ = './ltg_r3d18_8xb10-45k-iter_ucf101-20percent.py'
+split_dir = 'data/ucf101/semi/5pct_seed0'
+train_dataloader = dict(
+    dataset=dict(
+        labeled=dict(ann_file=f'{split_dir}/labeled.txt'),
+        unlabeled=dict(ann_file=f'{split_dir}/unlabeled.txt')))
