@@ -51,6 +51,8 @@ PASSES = dict(
                   ('teacher', ('weak', ), False)],
     cmpl=[('student', ('labeled', 'weak', 'strong'), True),
           ('auxiliary', ('labeled_aux', 'weak_aux', 'strong_aux'), True)],
+    ltg=[('student', ('labeled', 'weak', 'strong'), True),
+         ('auxiliary', ('labeled_tg', 'weak_tg', 'strong_tg'), True)],
 )
 #: where each network's recognizer config lives in ``cfg.model``
 NETWORK_KEYS = dict(student=('recognizer', 'primary'),
@@ -225,18 +227,16 @@ def measure_pipeline(method, data_root, samples):
                 if k not in ('type', 'branch_field')}
 
     def per_view_decode(branch_pipeline):
-        """The decode steps a view needs alone: its own SampleFrames."""
+        """The view decoded on its own: the sampler keeps this branch's
+        view only (FixMatch-style pipelines decode their one clip again)."""
+        view = next((s['view'] for s in branch_pipeline if 'view' in s),
+                    None)
         steps = []
         for step in decode:
             if step['type'] == 'SampleMultiViewFrames':
-                view = branch_pipeline[0]['view']
-                steps.append(dict(type='SampleFrames', num_clips=1,
-                                  **step['views'][view]))
-            else:
-                steps.append(step)
-        body = [s for s in branch_pipeline
-                if s['type'] != 'SelectViewFrames']
-        return steps + body
+                step = dict(step, views={view: step['views'][view]})
+            steps.append(step)
+        return steps + branch_pipeline
 
     from mmaction.registry import DATASETS
     dataset = DATASETS.build(

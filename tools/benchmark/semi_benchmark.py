@@ -5,7 +5,8 @@ and real configs, with the same backbone and iteration budget:
 
 * ``supervised``: the recognizer on the labeled subset (lower bound);
 * ``supervised_all``: the recognizer on every training label (upper bound);
-* ``fixmatch``, ``mean_teacher``, ``cmpl``: the semi-supervised methods;
+* ``fixmatch``, ``mean_teacher``, ``cmpl``, ``ltg``: the semi-supervised
+  methods;
 
 evaluates the *final* checkpoint with the standard test pipeline and writes
 ``OUT/results.csv`` (one row per run) and ``OUT/results.md`` (mean ± std,
@@ -43,13 +44,15 @@ CONFIGS = dict(
     mean_teacher='configs/mean_teacher/'
     'mean-teacher_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
     cmpl='configs/cmpl/cmpl_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
+    ltg='configs/ltg/ltg_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
 )
-SEMI_METHODS = ('fixmatch', 'mean_teacher', 'cmpl')
+SEMI_METHODS = ('fixmatch', 'mean_teacher', 'cmpl', 'ltg')
 #: config paths of every classification head (num_classes follows the data)
 HEADS = dict(
     supervised=('model', ),
     supervised_all=('model', ),
     cmpl=('model.primary', 'model.auxiliary'),
+    ltg=('model.primary', 'model.auxiliary'),
 )
 FIELDS = ('method', 'labels_per_class', 'seed', 'top1', 'top5',
           'pl_acc', 'mask_ratio', 'iters', 'wall_s')

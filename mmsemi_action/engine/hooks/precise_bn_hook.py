@@ -8,6 +8,8 @@ from mmaction.registry import HOOKS
 from mmpretrain.engine.hooks.precise_bn_hook import (PreciseBNHook,
                                                      update_bn_stats)
 
+from ...datasets.samplers import SemiSupervisedSampler
+
 
 @HOOKS.register_module()
 class SemiPreciseBNHook(PreciseBNHook):
@@ -56,6 +58,10 @@ class SemiPreciseBNHook(PreciseBNHook):
         # the extra forwards (dropout) and loader seeding draw from the
         # global generators: restore them so training continues as without
         # the hook
+        # the sampler it builds records its state in the message hub, where
+        # the training sampler's state is kept for resuming: keep the latter
+        hub = runner.message_hub
+        sampler_state = hub.get_info(SemiSupervisedSampler.STATE_KEY)
         with torch.random.fork_rng():
             numpy_state = np.random.get_state()
             update_bn_stats(
@@ -64,3 +70,5 @@ class SemiPreciseBNHook(PreciseBNHook):
                 self.num_samples,
                 logger=runner.logger)
             np.random.set_state(numpy_state)
+        if sampler_state is not None:
+            hub.update_info(SemiSupervisedSampler.STATE_KEY, sampler_state)

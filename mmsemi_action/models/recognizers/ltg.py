@@ -8,7 +8,6 @@ from torch import Tensor
 from ..utils import FeatureTaps, pseudo_label_metrics, recognizer_logits
 from ..utils import unlabeled_gt_labels
 from .co_training import CoTrainingRecognizer
-from .semi_base import rename_loss_dict
 
 
 @MODELS.register_module()
@@ -189,5 +188,8 @@ class LTGRecognizer(CoTrainingRecognizer):
             metrics = pseudo_label_metrics(
                 labels, (confidence >= self.semi_train_cfg.threshold).float(),
                 gt)
-            out.update(rename_loss_dict(f'pl_{name}_', metrics))
+            out.update({
+                f'pl_{name}_' + key.replace('pl_', ''): value
+                for key, value in metrics.items()
+            })
         return out
