@@ -20,6 +20,8 @@ from mmengine.config import Config, ConfigDict
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmsemi_action  # noqa: F401  (checkpoint loading on torch >= 2.6)
+from mmsemi_action.models.network_config import (NETWORK_CONFIG_KEYS,
+                                                 network_config)
 
 # keys of SemiVideoDataset that a plain VideoDataset does not take
 _SEMI_DATASET_KEYS = ('labeled', 'skip_unreadable')
@@ -32,26 +34,6 @@ def plain_dataset(dataset: ConfigDict) -> ConfigDict:
         for key in _SEMI_DATASET_KEYS:
             dataset.pop(key, None)
     return dataset
-
-
-#: where each exportable network's recognizer config lives in ``model``:
-#: ``recognizer`` (student/teacher of one config) or CMPL's ``primary`` /
-#: ``auxiliary``
-NETWORK_CONFIG_KEYS = dict(
-    student=('recognizer', 'primary'),
-    teacher=('recognizer', ),
-    auxiliary=('auxiliary', ))
-
-
-def network_config(cfg: Config, network: str) -> ConfigDict:
-    """The recognizer config of ``network`` in a semi-supervised config."""
-    for key in NETWORK_CONFIG_KEYS[network]:
-        if cfg.model.get(key) is not None:
-            return cfg.model[key]
-    raise ValueError(
-        f'{cfg.filename}: model has none of '
-        f'{list(NETWORK_CONFIG_KEYS[network])} for --network {network}; is '
-        'it a mmsemi_action semi-supervised config?')
 
 
 def plain_config(cfg: Config, network: str = 'student') -> Config:

@@ -54,20 +54,8 @@ PASSES = dict(
     ltg=[('student', ('labeled', 'weak', 'strong'), True),
          ('auxiliary', ('labeled_tg', 'weak_tg', 'strong_tg'), True)],
 )
-#: where each network's recognizer config lives in ``cfg.model``
-NETWORK_KEYS = dict(student=('recognizer', 'primary'),
-                    teacher=('recognizer', ), auxiliary=('auxiliary', ))
-
-
 # ---------------------------------------------------------------------------
 # worker side (one measurement per process)
-def network_cfg(cfg, network):
-    for key in NETWORK_KEYS[network]:
-        if cfg.model.get(key) is not None:
-            return cfg.model[key]
-    raise KeyError(f'{cfg.filename}: no config for network {network!r}')
-
-
 def scale_frames(cfg, frames):
     """Set every training/validation clip to ``frames`` frames (views keep
     their frame-count ratios), keeping each clip's time span."""
@@ -151,7 +139,7 @@ def peak_memory_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def plain_batch(batch, branches, device):
+def plain_batch(batch, branches):
     """The clips of ``branches``, concatenated, as a plain labeled batch."""
     import torch
     from mmaction.structures import ActionDataSample
@@ -172,8 +160,10 @@ def measure_iteration(method, mode, data_root, iters, mu=None, labeled=None,
     from mmengine.logging import MessageHub
     from mmengine.optim import build_optim_wrapper
 
-    import mmsemi_action  # noqa: F401
     from mmengine.registry import init_default_scope
+
+    import mmsemi_action  # noqa: F401
+    from mmsemi_action.models.network_config import network_config
     init_default_scope('mmaction')
     cfg = load_cfg(method, data_root, mu, labeled, frames)
     _, batch = collated_batch(cfg)
@@ -190,8 +180,8 @@ def measure_iteration(method, mode, data_root, iters, mu=None, labeled=None,
         steps = []
         for network, branches, grad in PASSES[method]:
             recognizer = MODELS.build(
-                copy.deepcopy(network_cfg(cfg, network))).to(device)
-            data = plain_batch(batch, branches, device)
+                copy.deepcopy(network_config(cfg, network))).to(device)
+            data = plain_batch(batch, branches)
             if grad:
                 recognizer.train()
                 optim = build_optim_wrapper(recognizer, cfg.optim_wrapper)

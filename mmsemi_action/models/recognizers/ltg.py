@@ -1,12 +1,13 @@
 """LTG: learning from temporal gradient (Xiao et al., CVPR 2022)."""
+import contextlib
 from typing import Dict, Sequence
 
 import torch
 from mmaction.registry import MODELS
 from torch import Tensor
 
-from ..utils import FeatureTaps, pseudo_label_metrics, recognizer_logits
-from ..utils import unlabeled_gt_labels
+from ..utils import (FeatureTaps, pseudo_label_metrics, recognizer_logits,
+                     unlabeled_gt_labels)
 from .co_training import CoTrainingRecognizer
 
 
@@ -115,13 +116,10 @@ class LTGRecognizer(CoTrainingRecognizer):
     def _stream(self, network, taps, inputs: Sequence[Tensor]):
         """Logits ``(N, C)``, pooled features ``(N, D)`` and tapped blocks
         of one stream over its concatenated branches."""
-        x = torch.cat(list(inputs))
-        if taps is None:
-            logits, pooled = recognizer_logits(network, x, return_feats=True)
-            return logits, pooled, []
-        with taps:
-            logits, pooled = recognizer_logits(network, x, return_feats=True)
-        return logits, pooled, taps.outputs
+        with taps or contextlib.nullcontext():
+            logits, pooled = recognizer_logits(
+                network, torch.cat(list(inputs)), return_feats=True)
+        return logits, pooled, taps.outputs if taps else []
 
     def semi_loss(self, multi_batch_inputs: Dict[str, Tensor],
                   multi_batch_data_samples: Dict[str, list]) -> dict:
