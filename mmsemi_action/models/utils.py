@@ -23,19 +23,19 @@ def sigmoid_rampup(step: int, rampup_iters: int) -> float:
     return math.exp(-5.0 * (1.0 - t)**2)
 
 
-def recognizer_logits(recognizer, inputs: Tensor, return_feats=False):
-    """Class scores of an MMAction2 recognizer in training mode.
+def recognizer_forward(recognizer, inputs: Tensor) -> Tuple[Tensor, Tensor]:
+    """Class scores and backbone (+ neck) features of an MMAction2
+    recognizer in training mode.
 
     Args:
         recognizer: a ``BaseRecognizer`` (Recognizer2D/3D, TimeSformer...).
         inputs (Tensor): preprocessed batch, e.g. ``(B, V, C, T, H, W)`` for
             3D recognizers with ``V`` clips per sample.
-        return_feats (bool): also return the backbone (+ neck) features,
-            globally average-pooled to ``(B, C)``.
 
     Returns:
-        Tensor: ``(B, num_classes)`` logits (views of a sample averaged),
-        and the pooled features with ``return_feats``.
+        tuple: ``(B, num_classes)`` logits (views of a sample averaged) and
+        the features as the head receives them, ``(B * V, C, ...)`` (e.g.
+        ``(B, C, T, H, W)`` for 3D CNNs, ``(B, C)`` for TimeSformer).
     """
     feats, kwargs = recognizer.extract_feat(inputs)
     head_kwargs = {k: kwargs[k] for k in ('num_segs', ) if k in kwargs}
@@ -43,10 +43,25 @@ def recognizer_logits(recognizer, inputs: Tensor, return_feats=False):
     batch = inputs.shape[0]
     if logits.shape[0] != batch:
         logits = logits.view(batch, -1, logits.shape[-1]).mean(1)
+    return logits, feats
+
+
+def pool_features(feats: Tensor, batch: int) -> Tensor:
+    """Global average of :func:`recognizer_forward` features over every
+    axis after the channels and over the views of a sample: ``(batch, C)``.
+    """
+    pooled = feats.flatten(2).mean(2) if feats.dim() > 2 else feats
+    return pooled.view(batch, -1, pooled.shape[-1]).mean(1)
+
+
+def recognizer_logits(recognizer, inputs: Tensor, return_feats=False):
+    """:func:`recognizer_forward` logits ``(B, num_classes)``, and with
+    ``return_feats`` the pooled features ``(B, C)``
+    (:func:`pool_features`)."""
+    logits, feats = recognizer_forward(recognizer, inputs)
     if not return_feats:
         return logits
-    pooled = feats.flatten(2).mean(2) if feats.dim() > 2 else feats
-    return logits, pooled.view(batch, -1, pooled.shape[-1]).mean(1)
+    return logits, pool_features(feats, inputs.shape[0])
 
 
 def threshold_pseudo_labels(probs: Tensor, threshold: float,

@@ -11,7 +11,8 @@ from mmengine.model import is_model_wrapper
 class EMATeacherHook(Hook):
     """``teacher = m * teacher + (1 - m) * student`` every ``interval``
     iterations (Mean Teacher, Tarvainen & Valpola 2017, Eq. 1 with
-    ``alpha = m``).
+    ``alpha = m``), for every pair of the model's ``ema_pairs()`` (the
+    recognizers, and projection heads where a method has teacher heads).
 
     * Before the first iteration of a fresh run (``runner.iter == 0``) the
       student is copied into the teacher. A resumed run keeps the teacher of
@@ -65,7 +66,7 @@ class EMATeacherHook(Hook):
     def before_train(self, runner) -> None:
         model = self._semi_model(runner)
         if runner.iter == 0:
-            self.momentum_update(model.student, model.teacher, 0.0)
+            self.update_pairs(model, 0.0)
 
     def after_train_iter(self,
                          runner,
@@ -76,8 +77,13 @@ class EMATeacherHook(Hook):
         if step % self.interval:
             return
         momentum = 0.0 if step <= self.warmup_iters else self.momentum
-        model = self._semi_model(runner)
-        self.momentum_update(model.student, model.teacher, momentum)
+        self.update_pairs(self._semi_model(runner), momentum)
+
+    def update_pairs(self, model, momentum: float) -> None:
+        """:meth:`momentum_update` of every ``model.ema_pairs()`` pair
+        (the recognizers, and e.g. ACL+MTL's projection heads)."""
+        for student, teacher in model.ema_pairs():
+            self.momentum_update(student, teacher, momentum)
 
     @torch.no_grad()
     def momentum_update(self, student, teacher, momentum: float) -> None:

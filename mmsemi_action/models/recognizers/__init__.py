@@ -1,3 +1,4 @@
+from .acl_mtl import ACLMTLRecognizer, cross_scale_calibration
 from .cmpl import CMPLRecognizer
 from .co_training import CoTrainingRecognizer
 from .fixmatch import FixMatchRecognizer
@@ -7,5 +8,6 @@ from .semi_base import SemiBaseRecognizer
 
 __all__ = [
     'SemiBaseRecognizer', 'FixMatchRecognizer', 'MeanTeacherRecognizer',
-    'CoTrainingRecognizer', 'CMPLRecognizer', 'LTGRecognizer'
+    'CoTrainingRecognizer', 'CMPLRecognizer', 'LTGRecognizer',
+    'ACLMTLRecognizer', 'cross_scale_calibration'
 ]

@@ -82,9 +82,16 @@ class SemiBaseRecognizer(BaseModel):
 
     def train(self, mode: bool = True):
         super().train(mode)
-        if self.teacher is not None:
-            self.teacher.train(False)
+        for _, teacher in self.ema_pairs():
+            teacher.train(False)
         return self
+
+    def ema_pairs(self) -> list:
+        """``(student module, teacher module)`` pairs whose teacher side is
+        an exponential moving average of the student side (kept by
+        :class:`EMATeacherHook`, frozen, in eval mode): the recognizers,
+        plus e.g. projection heads in subclasses."""
+        return [] if self.teacher is None else [(self.student, self.teacher)]
 
     # ------------------------------------------------------------------
     def forward(self,
