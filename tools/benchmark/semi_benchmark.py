@@ -5,8 +5,9 @@ and real configs, with the same backbone and iteration budget:
 
 * ``supervised``: the recognizer on the labeled subset (lower bound);
 * ``supervised_all``: the recognizer on every training label (upper bound);
-* ``fixmatch``, ``mean_teacher``, ``cmpl``, ``ltg``: the semi-supervised
-  methods;
+* ``fixmatch``, ``mean_teacher``, ``cmpl``, ``ltg``, ``acl_mtl``: the
+  semi-supervised methods, and ``acl_mtl_base``, ACL+MTL's teacher-student
+  base (Eq. 1-3, no ACL, no MTL) on the same clips;
 
 evaluates the *final* checkpoint with the standard test pipeline and writes
 ``OUT/results.csv`` (one row per run) and ``OUT/results.md`` (mean ± std,
@@ -45,8 +46,13 @@ CONFIGS = dict(
     'mean-teacher_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
     cmpl='configs/cmpl/cmpl_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
     ltg='configs/ltg/ltg_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
+    acl_mtl_base='configs/acl_mtl/'
+    'acl-mtl-base_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
+    acl_mtl='configs/acl_mtl/'
+    'acl-mtl_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
 )
-SEMI_METHODS = ('fixmatch', 'mean_teacher', 'cmpl', 'ltg')
+SEMI_METHODS = ('fixmatch', 'mean_teacher', 'cmpl', 'ltg', 'acl_mtl_base',
+                'acl_mtl')
 #: config paths of every classification head (num_classes follows the data)
 HEADS = dict(
     supervised=('model', ),

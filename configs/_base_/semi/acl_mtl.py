@@ -1,0 +1,37 @@
+# ACL + MTL (Wang et al., ACM MM 2024): EMA teacher, pseudo-labels averaged
+# over the short and long clips (Eq. 19) with delta = 0.3, the anchor's GMM
+# reliability as the weight of L_u; ACL with tau = 0.07, eps = 0.7,
+# prototype momentum beta = 0.9, mu_2 = 1; MTL with DINO temperatures
+# tau_s = 0.1, tau_t = 0.04, mu_1 = 1. Not in the paper (our choices, see
+# README): bank size (set per data set), 128-d spatial and 256-d temporal
+# 3-layer MLP heads, DINO centring (momentum 0.9), 20 EM steps per GMM,
+# at least 4 values for a GMM, EMA momentum 0.99.
+# Dataset bases set `long_branches` (the long-term clips they sample).
+semi_model = dict(
+    type='ACLMTLRecognizer',
+    with_teacher=True,
+    semi_train_cfg=dict(
+        threshold=0.3,
+        unsup_weight=1.0,
+        reliability_weighting=True,
+        acl_loss=dict(
+            type='AdaptiveContrastiveLoss',
+            temperature=0.07,
+            reliability_threshold=0.7,
+            use_anchor_reliability=True,
+            min_gmm_samples=4,
+            gmm_iters=20,
+            loss_weight=1.0),
+        bank_size=4096,
+        prototype_momentum=0.9,
+        spatial_projection=dict(type='MLPProjectionHead', out_channels=128),
+        mtl_loss=dict(
+            type='DINOCrossEntropyLoss',
+            student_temperature=0.1,
+            teacher_temperature=0.04,
+            center_momentum=0.9,
+            loss_weight=1.0),
+        temporal_projection=dict(type='MLPProjectionHead',
+                                 out_channels=256)),
+    semi_test_cfg=dict(predict_on='teacher'))
+custom_hooks = [dict(type='EMATeacherHook', momentum=0.99)]
