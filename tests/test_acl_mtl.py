@@ -376,3 +376,29 @@ def test_two_processes_keep_identical_banks_prototypes_and_centres():
     feats = states[0]['bank.feats']
     assert not torch.equal(feats[:4], feats[4:8])  # rank 0 vs rank 1 clips
     assert states[0]['prototypes.initialized'].any()
+
+
+def test_transformer_recognizer_with_vector_features():
+    """TimeSformer features are one vector per clip: the calibration map
+    has one position and every loss still trains the student only."""
+    recognizer = dict(
+        type='Recognizer3D',
+        backbone=dict(type='TimeSformer', num_frames=4, img_size=16,
+                      patch_size=8, embed_dims=32, num_heads=2,
+                      num_transformer_layers=1,
+                      attention_type='divided_space_time'),
+        cls_head=dict(type='TimeSformerHead', num_classes=NUM_CLASSES,
+                      in_channels=32),
+        data_preprocessor=dict(type='ActionDataPreprocessor',
+                               format_shape='NCTHW'))
+    model = MODELS.build(
+        dict(type='ACLMTLRecognizer', recognizer=recognizer,
+             semi_train_cfg=dict(bank_size=8, long_branches=LONG)))
+    model.train()
+    inputs, samples = acl_mtl_batch()
+    losses = model.loss(inputs, samples)
+    assert losses['loss_mtl'] > 0 and losses['loss_acl'] >= 0
+    sum(v for k, v in losses.items() if 'loss' in k).backward()
+    assert all(p.grad is None for p in model.teacher.parameters())
+    assert model.student.backbone.patch_embed.projection.weight.grad \
+        is not None

@@ -264,3 +264,33 @@ def test_mim_train_and_dist_test_two_processes(tiny_coarse, tmp_path):
             for out in (one, two)]
     assert 'Distributed training: True' in two
     assert top1[0] == top1[1]
+
+
+ACL_MTL = osp.join(REPO, 'configs', 'acl_mtl',
+                   'acl-mtl_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py')
+
+
+def test_acl_mtl_trains_resumes_and_exports(tiny_coarse, tmp_path):
+    """ACL+MTL through the runner on multi-scale clips: every loss and log,
+    exact resume of student, teacher, heads, memory bank, prototypes and
+    DINO centres, and the student exported to stock test.py."""
+    a, b, runner = train_and_resume(
+        ACL_MTL, tiny_coarse, tmp_path,
+        'teacher_heads.spatial.mlp.0.weight',
+        **{'model.semi_train_cfg.bank_size': 8})
+    assert_same_weights(a, b)
+    state = a['state_dict']
+    for key in ('bank.feats', 'prototypes.prototypes',
+                'mtl_losses.0.center', 'teacher_heads.temporal.0.mlp.0.weight'):
+        assert key in state, key
+    assert bool((state['bank.labels'] >= 0).all())  # 6 its x 4 clips > 8
+    scalars = runner.message_hub.log_scalars
+    for key in ('sup_loss_cls', 'unsup_loss_cls', 'loss_acl', 'loss_mtl',
+                'unsup_mask_ratio', 'unsup_pl_acc_all', 'acl_gamma',
+                'acl_reliable_ratio', 'acl_bank_fill'):
+        assert 'train/' + key in scalars, key
+    stock_top1 = export_and_stock_test(
+        ACL_MTL, osp.join(runner.work_dir, 'iter_6.pth'), tiny_coarse,
+        tmp_path)
+    assert stock_top1 == pytest.approx(
+        scalars['val/student/acc/top1'].current())

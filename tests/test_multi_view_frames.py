@@ -198,3 +198,28 @@ def test_rgb_and_tg_views_share_crop_and_flip(seed):
             rgb[:, k], geometry(frames[t]).transpose(2, 0, 1))
         expected = (geometry(frames[t]) - geometry(frames[t + 1]) + 255) // 2
         np.testing.assert_array_equal(tg[:, k], expected.transpose(2, 0, 1))
+
+
+@pytest.mark.parametrize('seed', range(3))
+def test_multi_scale_clips_share_one_decode(counter_video, seed):
+    """ACL+MTL's short-term clip and two long-term clips (strides 8 / 16,
+    32 in the paper; 2 / 4, 8 on this 64-frame video): one decode, the
+    configured strides, long clips centred on the short one (clamped)."""
+    views = dict(short=dict(clip_len=8, frame_interval=2),
+                 long_0=dict(clip_len=8, frame_interval=4),
+                 long_1=dict(clip_len=8, frame_interval=8))
+    np.random.seed(seed)
+    calls = []
+    packed = build_pipeline(views, calls=calls)(
+        dict(filename=counter_video, start_index=0, modality='RGB',
+             label=0))
+    assert len(calls) == 1
+    frames = {name: view_indices(packed, name) for name in views}
+    for name, stride in (('short', 2), ('long_0', 4), ('long_1', 8)):
+        assert len(frames[name]) == 8
+        assert np.all(np.diff(frames[name]) == stride), name
+    centre = frames['short'][0] + 8  # the short span's centre
+    start = int(np.clip(round(centre - 16), 0, NUM_FRAMES - 32))
+    assert frames['long_0'][0] == start
+    assert frames['long_1'][0] == 0  # the whole video
+    assert sorted(set().union(*frames.values())) == calls[0].tolist()

@@ -1,0 +1,7 @@
+# ACL + MTL on HMDB51 with 50% labels (see the 40% config).
+_base_ = './acl-mtl_timesformer-vit-b_8xb6-1.5k-iter_hmdb51-40percent.py'
+split_dir = 'data/hmdb51/semi/50pct_seed0'
+train_dataloader = dict(
+    dataset=dict(
+        labeled=dict(ann_file=f'{split_dir}/labeled.txt'),
+        unlabeled=dict(ann_file=f'{split_dir}/unlabeled.txt')))
