@@ -402,3 +402,19 @@ def test_transformer_recognizer_with_vector_features():
     assert all(p.grad is None for p in model.teacher.parameters())
     assert model.student.backbone.patch_embed.projection.weight.grad \
         is not None
+
+
+def test_dino_head_outputs_cosines_to_unit_directions():
+    head = MODELS.build(dict(type='DINOProjectionHead', in_channels=6,
+                             out_channels=10, bottleneck_channels=4))
+    head.eval()
+    x = torch.randn(5, 6)
+    out = head(x)
+    bottleneck = F.normalize(head.mlp(x), dim=1)
+    directions = F.normalize(head.last_layer, dim=1)
+    assert torch.allclose(out, bottleneck @ directions.t(), atol=1e-6)
+    assert out.abs().max() <= 1 + 1e-6
+    # the output does not depend on the scale of the last layer's rows
+    with torch.no_grad():
+        head.last_layer.mul_(torch.rand(10, 1) + 0.5)
+    assert torch.allclose(head(x), out, atol=1e-5)

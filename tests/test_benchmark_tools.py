@@ -13,18 +13,18 @@ def test_cost_benchmark_reports_every_figure(tiny_coarse, tmp_path):
     res = subprocess.run([
         sys.executable,
         osp.join(REPO, 'tools', 'benchmark', 'cost_benchmark.py'),
-        '--methods', 'cmpl', '--iters', '1', '--mus', '1', '--frames', '8',
+        '--methods', 'acl_mtl', '--iters', '1', '--mus', '1', '--frames', '8',
         '--labeled', '2', '--pipeline-samples', '2', '--data', tiny_coarse,
         '--out', str(out)
     ], cwd=REPO, capture_output=True, text=True, timeout=900)
     assert res.returncode == 0, res.stderr[-3000:]
     results = json.loads((out / 'cost.json').read_text())
-    row = results['methods']['cmpl']
+    row = results['methods']['acl_mtl']
     for mode in ('iter', 'floor'):
         assert row[mode]['seconds'] > 0
-    assert row['pipeline']['views'] == 4
+    assert row['pipeline']['views'] == 3  # weak, strong, long_0
     for key in ('decode_once', 'decode_per_view', 'one_view'):
         assert row['pipeline'][key] > 0
     assert [(s['mu'], s['frames']) for s in results['scaling']] == [(1, 8)]
     table = (out / 'cost.md').read_text()
-    assert '| cmpl |' in table and 'iteration / floor' in table
+    assert '| acl_mtl |' in table and 'iteration / floor' in table

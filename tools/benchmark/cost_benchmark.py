@@ -53,6 +53,10 @@ PASSES = dict(
           ('auxiliary', ('labeled_aux', 'weak_aux', 'strong_aux'), True)],
     ltg=[('student', ('labeled', 'weak', 'strong'), True),
          ('auxiliary', ('labeled_tg', 'weak_tg', 'strong_tg'), True)],
+    acl_mtl_base=[('student', ('labeled', 'strong'), True),
+                  ('teacher', ('weak', ), False)],
+    acl_mtl=[('student', ('labeled', 'strong', 'weak'), True),
+             ('teacher', ('weak', 'long_0'), False)],
 )
 # ---------------------------------------------------------------------------
 # worker side (one measurement per process)
@@ -153,6 +157,23 @@ def plain_batch(batch, branches):
     return dict(inputs=inputs, data_samples=samples)
 
 
+def fill_memory_bank(model):
+    """Fill a method's memory bank (ACL+MTL) with unit features and
+    random labels, so that the timed iterations fit their GMMs over a full
+    bank as in training, not over the first few entries."""
+    import torch
+    bank = getattr(model, 'bank', None)
+    if bank is None:
+        return
+    g = torch.Generator().manual_seed(0)
+    feats = torch.nn.functional.normalize(
+        torch.randn(bank.feats.shape, generator=g), dim=1)
+    num_classes = model.prototypes.prototypes.shape[0]
+    bank.enqueue(feats.to(bank.feats.device),
+                 torch.randint(num_classes, (bank.size, ), generator=g).to(
+                     bank.feats.device))
+
+
 def measure_iteration(method, mode, data_root, iters, mu=None, labeled=None,
                       frames=None):
     import torch
@@ -174,6 +195,7 @@ def measure_iteration(method, mode, data_root, iters, mu=None, labeled=None,
     if mode == 'iter':
         model = MODELS.build(cfg.model).to(device)
         model.train()
+        fill_memory_bank(model)
         optim = build_optim_wrapper(model, cfg.optim_wrapper)
         seconds = timed(lambda: model.train_step(batch, optim), iters)
     else:

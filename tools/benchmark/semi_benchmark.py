@@ -143,7 +143,7 @@ def last_scalars(work_dir):
     return result
 
 
-def run_one(method, lpc, seed, data, iters, out_dir, python):
+def run_one(method, lpc, seed, data, iters, out_dir, python, extra=()):
     run_dir = osp.join(out_dir, 'runs', f'{method}_{lpc}pc_seed{seed}')
     result_file = osp.join(run_dir, 'result.json')
     if osp.isfile(result_file):
@@ -157,14 +157,15 @@ def run_one(method, lpc, seed, data, iters, out_dir, python):
     log = open(osp.join(run_dir, 'train.log'), 'w')
     subprocess.run([python, osp.join(REPO, 'tools', 'train.py'), config,
                     '--work-dir', run_dir, '--seed', str(seed),
-                    '--cfg-options'] + format_options(opts),
+                    '--cfg-options'] + format_options(opts) + list(extra),
                    check=True, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     wall = time.time() - start
     ckpt = osp.join(run_dir, f'iter_{iters}.pth')
     test = subprocess.run([python, osp.join(REPO, 'tools', 'test.py'),
                            config, ckpt, '--work-dir',
                            osp.join(run_dir, 'test'), '--cfg-options'] +
-                          format_options(opts), check=True, cwd=REPO,
+                          format_options(opts) + list(extra), check=True,
+                          cwd=REPO,
                           capture_output=True, text=True)
     text = test.stdout + test.stderr
     result = dict(method=method, labels_per_class=lpc, seed=seed,
@@ -274,6 +275,10 @@ def main(argv=None):
     parser.add_argument('--preset', default='benchmark',
                         help='synthetic size preset')
     parser.add_argument('--out', required=True)
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        metavar='KEY=VALUE',
+                        help='extra config overrides for every run (e.g. an '
+                        'ablation; use a separate --out)')
     args = parser.parse_args(argv)
     if args.quick:
         args.seeds, args.iters = args.seeds[:1], 300
@@ -326,7 +331,7 @@ def main(argv=None):
         for method in args.methods:
             print(f'== {method} labels/class={lpc} seed={seed}', flush=True)
             rows.append(run_one(method, lpc, seed, data, args.iters,
-                                args.out, python))
+                                args.out, python, args.cfg_options))
             print(f'   top1={rows[-1]["top1"]:.4f}', flush=True)
     # the table also keeps finished runs of methods not asked for this time
     # (a sweep extended one method at a time)

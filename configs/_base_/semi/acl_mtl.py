@@ -3,9 +3,10 @@
 # reliability as the weight of L_u; ACL with tau = 0.07, eps = 0.7,
 # prototype momentum beta = 0.9, mu_2 = 1; MTL with DINO temperatures
 # tau_s = 0.1, tau_t = 0.04, mu_1 = 1. Not in the paper (our choices, see
-# README): bank size (set per data set), 128-d spatial and 256-d temporal
-# 3-layer MLP heads, DINO centring (momentum 0.9), 20 EM steps per GMM,
-# at least 4 values for a GMM, EMA momentum 0.99.
+# README): bank size (set per data set), a 128-d 3-layer MLP spatial head,
+# DINO's head for the temporal heads (3-layer MLP, L2-normalised 256-d
+# bottleneck, weight-normalised 1024-d output), DINO centring (momentum
+# 0.9), 20 EM steps per GMM, at least 4 values for a GMM, EMA momentum 0.99.
 # Dataset bases set `long_branches` (the long-term clips they sample).
 semi_model = dict(
     type='ACLMTLRecognizer',
@@ -31,7 +32,9 @@ semi_model = dict(
             teacher_temperature=0.04,
             center_momentum=0.9,
             loss_weight=1.0),
-        temporal_projection=dict(type='MLPProjectionHead',
-                                 out_channels=256)),
+        temporal_projection=dict(
+            type='DINOProjectionHead',
+            out_channels=1024,
+            bottleneck_channels=256)),
     semi_test_cfg=dict(predict_on='teacher'))
 custom_hooks = [dict(type='EMATeacherHook', momentum=0.99)]

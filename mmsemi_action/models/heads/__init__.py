@@ -1,3 +1,3 @@
-from .projection_head import MLPProjectionHead
+from .projection_head import DINOProjectionHead, MLPProjectionHead
 
-__all__ = ['MLPProjectionHead']
+__all__ = ['MLPProjectionHead', 'DINOProjectionHead']

@@ -1,6 +1,8 @@
-"""MLP projection head for contrastive embeddings."""
+"""Projection heads for contrastive and self-distillation embeddings."""
 from typing import Optional
 
+import torch
+import torch.nn.functional as F
 from mmaction.registry import MODELS
 from torch import Tensor, nn
 
@@ -38,3 +40,43 @@ class MLPProjectionHead(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return self.mlp(x)
+
+
+@MODELS.register_module()
+class DINOProjectionHead(nn.Module):
+    """DINO's projection head (Caron et al., ICCV 2021): an MLP to an
+    L2-normalised bottleneck, then a weight-normalised linear layer without
+    bias whose weight norms are fixed to 1, so the outputs are cosine
+    similarities to ``out_channels`` learned directions, in ``[-1, 1]``.
+    With DINO's temperatures (tau_t = 0.04) the teacher's softmax is then
+    sharp whatever the feature scale. ACL+MTL's temporal heads ``g_sn`` /
+    ``g_tn`` follow DINO (Sec. 3.4).
+
+    Args:
+        in_channels (int): pooled backbone feature size.
+        out_channels (int): number of output dimensions (DINO: 65536).
+            Defaults to 1024.
+        bottleneck_channels (int): Defaults to 256 (DINO).
+        hidden_channels (int, optional): defaults to ``in_channels``.
+        num_layers (int): MLP layers (:class:`MLPProjectionHead`).
+            Defaults to 3.
+
+    Shapes: ``(N, in_channels)`` -> ``(N, out_channels)``.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int = 1024,
+                 bottleneck_channels: int = 256,
+                 hidden_channels: Optional[int] = None,
+                 num_layers: int = 3) -> None:
+        super().__init__()
+        self.mlp = MLPProjectionHead(in_channels, bottleneck_channels,
+                                     hidden_channels, num_layers)
+        self.last_layer = nn.Parameter(
+            torch.empty(out_channels, bottleneck_channels))
+        nn.init.trunc_normal_(self.last_layer, std=0.02)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = F.normalize(self.mlp(x), dim=1)
+        return x @ F.normalize(self.last_layer, dim=1).t()

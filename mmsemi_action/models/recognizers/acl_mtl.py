@@ -9,7 +9,7 @@ from mmaction.registry import MODELS
 from torch import Tensor, nn
 
 from ..memory import ClassPrototypes, MemoryBank
-from ..utils import (pool_features, recognizer_forward,
+from ..utils import (current_iter, pool_features, recognizer_forward,
                      threshold_pseudo_labels)
 from .semi_base import SemiBaseRecognizer
 
@@ -79,6 +79,9 @@ class ACLMTLRecognizer(SemiBaseRecognizer):
         ``semi_train_cfg`` keys:
 
         - ``threshold`` (delta, 0.3), ``unsup_weight`` (alpha, 1.0).
+        - ``warmup_iters`` (0): iterations trained on ``L_l`` alone (the
+          other losses times 0; bank, prototypes and centres are updated).
+          Not in the paper, which starts from ImageNet weights.
         - ``reliability_weighting`` (True): gamma replaces alpha (needs ACL).
         - ``acl_loss``: :class:`AdaptiveContrastiveLoss` config (tau 0.07,
           eps 0.7, mu_2 = ``loss_weight`` 1); ``None`` switches ACL off.
@@ -89,7 +92,8 @@ class ACLMTLRecognizer(SemiBaseRecognizer):
           from ``x^S`` alone).
         - ``mtl_loss``: :class:`DINOCrossEntropyLoss` (tau_s 0.1, tau_t
           0.04, mu_1 = ``loss_weight`` 1).
-        - ``temporal_projection``: ``MLPProjectionHead`` (256-d).
+        - ``temporal_projection``: ``DINOProjectionHead`` (1024-d, 256-d
+          bottleneck).
         - ``labeled_branch``, ``weak_branch``, ``strong_branch``.
 
     Losses: ``sup_loss_cls``, ``unsup_loss_cls``, ``loss_acl``,
@@ -101,6 +105,7 @@ class ACLMTLRecognizer(SemiBaseRecognizer):
     default_train_cfg = dict(
         threshold=0.3,
         unsup_weight=1.0,
+        warmup_iters=0,
         reliability_weighting=True,
         acl_loss=dict(type='AdaptiveContrastiveLoss'),
         bank_size=4096,
@@ -108,7 +113,9 @@ class ACLMTLRecognizer(SemiBaseRecognizer):
         spatial_projection=dict(type='MLPProjectionHead', out_channels=128),
         long_branches=(),
         mtl_loss=dict(type='DINOCrossEntropyLoss'),
-        temporal_projection=dict(type='MLPProjectionHead', out_channels=256),
+        temporal_projection=dict(
+            type='DINOProjectionHead', out_channels=1024,
+            bottleneck_channels=256),
         weak_branch='weak',
         strong_branch='strong')
 
@@ -212,6 +219,10 @@ class ACLMTLRecognizer(SemiBaseRecognizer):
             views = feats.shape[0] // logits.shape[0]  # clips per sample
             query = feats[(num_l + num_u) * views:].detach()
             losses['loss_mtl'] = self._mtl(pooled_s, query, t_feats[1:])
+        if current_iter() < cfg.warmup_iters:  # supervised warm-up
+            for key in ('unsup_loss_cls', 'loss_acl', 'loss_mtl'):
+                if key in losses:
+                    losses[key] = 0 * losses[key]
         return losses
 
     def _acl(self, pooled_l: Tensor, pooled_s: Tensor, t_pooled: Tensor,
