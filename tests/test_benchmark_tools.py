@@ -27,4 +27,5 @@ def test_cost_benchmark_reports_every_figure(tiny_coarse, tmp_path):
         assert row['pipeline'][key] > 0
     assert [(s['mu'], s['frames']) for s in results['scaling']] == [(1, 8)]
     table = (out / 'cost.md').read_text()
+    assert row['interleaved']['iter'] > 0 and row['interleaved']['floor'] > 0
     assert '| acl_mtl |' in table and 'iteration / floor' in table

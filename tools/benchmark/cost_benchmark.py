@@ -10,6 +10,9 @@ process so that timings and peak memory do not mix:
   recognizers (``Recognizer.train_step`` on the same clips, concatenated as
   the method does; teacher passes without gradient) with the same
   optimizer; the ratio ``iter / floor`` is the method's overhead;
+* the same two measured again alternately in one process (iteration,
+  floor, iteration, ...; twice as many calls), so that slow phases of a
+  shared machine affect both alike: the steadier ratio;
 * ``pipeline``: samples/s of the training pipeline as configured (one
   decode, all views), of the same views decoded once per view, and clips/s
   of one view alone;
@@ -121,17 +124,18 @@ def collated_batch(cfg, seed=0):
     return dataset, pseudo_collate([dataset[int(i)] for i in indices])
 
 
-def timed(step, iters):
+def timed(step, iters, warmup=2):
+    """Median seconds of ``step`` over ``iters`` calls after ``warmup``."""
     import torch
     times = []
-    for i in range(iters + 2):
+    for i in range(iters + warmup):
         if torch.cuda.is_available():
             torch.cuda.synchronize()
         start = time.perf_counter()
         step()
         if torch.cuda.is_available():
             torch.cuda.synchronize()
-        if i >= 2:
+        if i >= warmup:
             times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -177,14 +181,10 @@ def fill_memory_bank(model):
 def measure_iteration(method, mode, data_root, iters, mu=None, labeled=None,
                       frames=None):
     import torch
-    from mmaction.registry import MODELS
     from mmengine.logging import MessageHub
-    from mmengine.optim import build_optim_wrapper
-
     from mmengine.registry import init_default_scope
 
     import mmsemi_action  # noqa: F401
-    from mmsemi_action.models.network_config import network_config
     init_default_scope('mmaction')
     cfg = load_cfg(method, data_root, mu, labeled, frames)
     _, batch = collated_batch(cfg)
@@ -192,33 +192,66 @@ def measure_iteration(method, mode, data_root, iters, mu=None, labeled=None,
     # past any warm-up: every loss of the method is active
     MessageHub.get_current_instance().update_info('iter', 10**6)
     before = peak_memory_mb()
-    if mode == 'iter':
-        model = MODELS.build(cfg.model).to(device)
-        model.train()
-        fill_memory_bank(model)
-        optim = build_optim_wrapper(model, cfg.optim_wrapper)
-        seconds = timed(lambda: model.train_step(batch, optim), iters)
-    else:
-        steps = []
-        for network, branches, grad in PASSES[method]:
-            recognizer = MODELS.build(
-                copy.deepcopy(network_config(cfg, network))).to(device)
-            data = plain_batch(batch, branches)
-            if grad:
-                recognizer.train()
-                optim = build_optim_wrapper(recognizer, cfg.optim_wrapper)
-                steps.append(lambda r=recognizer, d=data, o=optim:
-                             r.train_step(d, o))
-            else:
-                recognizer.eval()
-
-                def forward(r=recognizer, d=data):
-                    with torch.no_grad():
-                        d = r.data_preprocessor(d, False)
-                        r(d['inputs'], d['data_samples'], mode='tensor')
-                steps.append(forward)
-        seconds = timed(lambda: [step() for step in steps], iters)
+    if mode == 'interleaved':
+        seconds = timed_alternately(method_step(cfg, batch, device),
+                                    floor_step(method, cfg, batch, device),
+                                    iters)
+        return dict(iter=seconds[0], floor=seconds[1])
+    step = method_step(cfg, batch, device) if mode == 'iter' else \
+        floor_step(method, cfg, batch, device)
+    seconds = timed(step, iters)
     return dict(seconds=seconds, peak_mb=peak_memory_mb() - before)
+
+
+def method_step(cfg, batch, device):
+    """One ``model.train_step`` of the method on ``batch``."""
+    from mmaction.registry import MODELS
+    from mmengine.optim import build_optim_wrapper
+    model = MODELS.build(cfg.model).to(device)
+    model.train()
+    fill_memory_bank(model)
+    optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    return lambda: model.train_step(batch, optim)
+
+
+def floor_step(method, cfg, batch, device):
+    """The method's passes (``PASSES``) done by plain recognizers."""
+    import torch
+    from mmaction.registry import MODELS
+    from mmengine.optim import build_optim_wrapper
+
+    from mmsemi_action.models.network_config import network_config
+    steps = []
+    for network, branches, grad in PASSES[method]:
+        recognizer = MODELS.build(
+            copy.deepcopy(network_config(cfg, network))).to(device)
+        data = plain_batch(batch, branches)
+        if grad:
+            recognizer.train()
+            optim = build_optim_wrapper(recognizer, cfg.optim_wrapper)
+            steps.append(lambda r=recognizer, d=data, o=optim:
+                         r.train_step(d, o))
+        else:
+            recognizer.eval()
+
+            def forward(r=recognizer, d=data):
+                with torch.no_grad():
+                    d = r.data_preprocessor(d, False)
+                    r(d['inputs'], d['data_samples'], mode='tensor')
+            steps.append(forward)
+    return lambda: [step() for step in steps]
+
+
+def timed_alternately(step_a, step_b, iters):
+    """Medians of two steps run in turn in one process (A, B, A, B...), so
+    that slow phases of a shared machine hit both alike."""
+    times = ([], [])
+    for i in range(iters + 2):
+        for k, step in enumerate((step_a, step_b)):
+            seconds = timed(step, 1, warmup=0)
+            if i >= 2:
+                times[k].append(seconds)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def measure_pipeline(method, data_root, samples):
@@ -285,15 +318,17 @@ def run_worker(args, **kwargs):
 def report(results):
     lines = [
         '| method | iteration (ms) | floor (ms) | iteration / floor | '
+        'iteration / floor, alternating in one process | '
         'peak mem, iteration (MB) | peak mem, floor (MB) |',
-        '|---|---|---|---|---|---|'
+        '|---|---|---|---|---|---|---|'
     ]
     for method, r in results['methods'].items():
-        it, fl = r['iter'], r['floor']
+        it, fl, alt = r['iter'], r['floor'], r['interleaved']
         lines.append(
             f'| {method} | {1e3 * it["seconds"]:.0f} | '
             f'{1e3 * fl["seconds"]:.0f} | '
-            f'{it["seconds"] / fl["seconds"]:.2f} | {it["peak_mb"]:.0f} | '
+            f'{it["seconds"] / fl["seconds"]:.2f} | '
+            f'{alt["iter"] / alt["floor"]:.2f} | {it["peak_mb"]:.0f} | '
             f'{fl["peak_mb"]:.0f} |')
     lines += [
         '', '| method | views | samples/s, one decode | samples/s, decode '
@@ -370,6 +405,10 @@ def main(argv=None):
                              iters=args.iters)
             for mode in ('iter', 'floor')
         }
+        row['interleaved'] = run_worker(args, kind='iteration',
+                                        method=method, mode='interleaved',
+                                        data_root=data_root,
+                                        iters=2 * args.iters)
         row['pipeline'] = run_worker(args, kind='pipeline', method=method,
                                      data_root=data_root,
                                      samples=args.pipeline_samples)
