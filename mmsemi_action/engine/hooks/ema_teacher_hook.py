@@ -81,8 +81,11 @@ class EMATeacherHook(Hook):
 
     def update_pairs(self, model, momentum: float) -> None:
         """:meth:`momentum_update` of every ``model.ema_pairs()`` pair
-        (the recognizers, and e.g. ACL+MTL's projection heads)."""
-        for student, teacher in model.ema_pairs():
+        (the recognizers, and e.g. ACL+MTL's projection heads), or of
+        ``model.student`` / ``model.teacher`` for models without it."""
+        pairs = model.ema_pairs() if hasattr(model, 'ema_pairs') else [
+            (model.student, model.teacher)]
+        for student, teacher in pairs:
             self.momentum_update(student, teacher, momentum)
 
     @torch.no_grad()
