@@ -29,3 +29,14 @@ def test_cost_benchmark_reports_every_figure(tiny_coarse, tmp_path):
     table = (out / 'cost.md').read_text()
     assert row['interleaved']['iter'] > 0 and row['interleaved']['floor'] > 0
     assert '| acl_mtl |' in table and 'iteration / floor' in table
+
+
+def test_short_budgets_keep_the_share_of_warm_up():
+    sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
+    import semi_benchmark
+    config = osp.join(REPO, semi_benchmark.CONFIGS['acl_mtl'])
+    key = 'model.semi_train_cfg.warmup_iters'
+    assert semi_benchmark.warmup_options(config, 2000) == {key: 330}
+    assert semi_benchmark.warmup_options(config, 300) == {key: 50}
+    fixmatch = osp.join(REPO, semi_benchmark.CONFIGS['fixmatch'])
+    assert semi_benchmark.warmup_options(fixmatch, 300) == {}

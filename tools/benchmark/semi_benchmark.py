@@ -91,6 +91,19 @@ def schedule_options(iters):
     }
 
 
+def warmup_options(config, iters):
+    """A method's supervised warm-up (``semi_train_cfg.warmup_iters``,
+    e.g. LTG, ACL+MTL) scaled with the iteration budget, so that short runs
+    (``--quick``) keep the same share of warm-up."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(config)
+    warmup = (cfg.model.get('semi_train_cfg') or {}).get('warmup_iters', 0)
+    if not warmup:
+        return {}
+    return {'model.semi_train_cfg.warmup_iters':
+            round(warmup * iters / cfg.train_cfg.max_iters)}
+
+
 def data_options(method, data_root, labeled, unlabeled, val, num_classes,
                  all_labels):
     opts = {
@@ -151,8 +164,9 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=()):
             return json.load(f)
     os.makedirs(run_dir, exist_ok=True)
     opts = data_options(method, **data)
-    opts.update(schedule_options(iters))
     config = osp.join(REPO, CONFIGS[method])
+    opts.update(schedule_options(iters))
+    opts.update(warmup_options(config, iters))
     start = time.time()
     log = open(osp.join(run_dir, 'train.log'), 'w')
     subprocess.run([python, osp.join(REPO, 'tools', 'train.py'), config,
