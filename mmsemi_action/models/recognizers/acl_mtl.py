@@ -237,10 +237,11 @@ class ACLMTLRecognizer(SemiBaseRecognizer):
         labels = torch.cat([s.gt_label.view(-1) for s in labeled_samples
                             ]).to(f_l.device)
         self.prototypes.update(f_l, labels)  # Eq. 4-5
-        bank_feats = self.bank.feats.clone()  # the enqueue below is in place
-        bank_labels, bank_valid = self.bank.labels.clone(), self.bank.valid
+        # the loss keeps the bank for its backward; the enqueue below is in
+        # place, so the loss gets a copy
+        bank_feats, bank_valid = self.bank.feats.clone(), self.bank.valid
         positive_mask, gamma, reliable = self.acl_loss.select_positives(
-            f_p, pseudo, bank_feats, bank_labels,
+            f_p, pseudo, bank_feats, self.bank.labels,
             self.prototypes.prototypes, self.prototypes.initialized)
         loss = self.acl_loss(f_a, f_p, bank_feats, bank_valid, positive_mask)
         self.bank.enqueue(f_p, pseudo)
