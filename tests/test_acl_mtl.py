@@ -124,6 +124,21 @@ def test_gmm_matches_sklearn_on_the_same_start():
         assert torch.all(resp[i, len(r):] == 0)  # masked entries
 
 
+def test_gmm_degenerate_rows_stay_finite():
+    """Equal values (variance = reg_covar only), two values, an empty row:
+    posteriors finite, summing to 1 over valid entries, 0 elsewhere."""
+    values = torch.tensor([[0.5, 0.5, 0.5, 0.5], [0.2, 0.9, 0.0, 0.0],
+                           [0.0, 0.0, 0.0, 0.0]])
+    mask = torch.tensor([[True] * 4, [True, True, False, False],
+                         [False] * 4])
+    resp, params = fit_two_gaussians(values, mask)
+    assert torch.isfinite(resp).all()
+    assert all(torch.isfinite(p).all() for p in params)
+    assert torch.allclose(resp.sum(-1), mask.float(), atol=1e-6)
+    # two separated values: each is certain of its own component
+    assert resp[1, 0, 0] > 0.99 and resp[1, 1, 1] > 0.99
+
+
 # -------------------------------------------------------------------- ACL
 def test_acl_loss_by_hand_for_both_branches():
     loss = MODELS.build(dict(type='AdaptiveContrastiveLoss', temperature=0.5))

@@ -37,13 +37,18 @@ def init_two_gaussians(values: Tensor,
     return weights, means, variances
 
 
-def _log_joint(values: Tensor, weights: Tensor, means: Tensor,
-               variances: Tensor) -> Tensor:
-    """``log pi_k + log N(x | mu_k, var_k)``, ``(A, K, 2)``."""
-    x = values.unsqueeze(-1)
-    mu, var = means.unsqueeze(1), variances.unsqueeze(1)
-    log_pdf = -0.5 * (math.log(2 * math.pi) + var.log() + (x - mu)**2 / var)
-    return log_pdf + weights.clamp(min=1e-300).log().unsqueeze(1)
+def _log_odds_coefficients(weights: Tensor, means: Tensor,
+                           variances: Tensor) -> Tensor:
+    """The log-odds of component 1 against component 0 is a quadratic in
+    ``x``: ``log(pi_1 N(x | mu_1, var_1)) - log(pi_0 N(x | mu_0, var_0)) =
+    c_2 x^2 + c_1 x + c_0``. Returns ``(c_2, c_1, c_0)`` as ``(A, 3, 1)``.
+    """
+    precision = variances.reciprocal()
+    per_component = torch.stack([
+        -0.5 * precision, means * precision,
+        weights.log() - 0.5 * (variances.log() + means * means * precision)
+    ], 1)  # (A, 3, 2)
+    return (per_component[..., 1] - per_component[..., 0]).unsqueeze(-1)
 
 
 def fit_two_gaussians(values: Tensor,
@@ -61,6 +66,12 @@ def fit_two_gaussians(values: Tensor,
     precisions (``1 / variances``): ``num_iters`` (E, M) steps, then the
     posteriors under the final parameters (``predict_proba``).
 
+    With two components the E-step is a sigmoid of the quadratic log-odds
+    (:func:`_log_odds_coefficients`) and the M-step needs only each row's
+    responsibility-weighted sums of ``1, x, x^2``: two batched matrix
+    products per step over ``(A, K)``, whatever ``K``, so that the EM costs
+    a few dozen small operations per step.
+
     Args:
         values (Tensor): ``(A, K)`` data, one set per row.
         mask (Tensor): ``(A, K)`` bool, valid entries (rows may hold
@@ -76,23 +87,29 @@ def fit_two_gaussians(values: Tensor,
     """
     dtype = values.dtype
     mask = mask.bool()
-    values = values.double().masked_fill(~mask, 0.0)
+    x = values.double().masked_fill(~mask, 0.0)
     weights, means, variances = (t.double() for t in (
-        init if init is not None else init_two_gaussians(
-            values, mask, reg_covar)))
-    valid = mask.double().unsqueeze(-1)
+        init if init is not None else init_two_gaussians(x, mask, reg_covar)))
+    valid = mask.double()
+    quadratic = torch.stack([x * x, x, torch.ones_like(x)], -1)  # (A, K, 3)
+    moments = quadratic.flip(-1) * valid.unsqueeze(-1)  # valid 1, x, x^2
+    totals = moments.sum(1, keepdim=True)  # (A, 1, 3)
+    tiny = 10 * torch.finfo(torch.float64).eps
 
-    def posteriors():
-        log_joint = _log_joint(values, weights, means, variances)
-        return (log_joint - log_joint.logsumexp(-1, keepdim=True)).exp() * \
-            valid
+    def high_posterior() -> Tensor:  # E-step, (A, K, 1)
+        return torch.sigmoid(
+            quadratic @ _log_odds_coefficients(weights, means, variances))
 
     for _ in range(num_iters):
-        resp = posteriors()  # E-step
-        nk = resp.sum(1) + 10 * torch.finfo(torch.float64).eps  # M-step
-        means = (resp * values.unsqueeze(-1)).sum(1) / nk
-        variances = (resp * (values.unsqueeze(-1) - means.unsqueeze(1))**2
-                     ).sum(1) / nk + reg_covar
+        high = high_posterior().transpose(1, 2) @ moments  # (A, 1, 3)
+        sums = torch.cat([totals - high, high], 1)  # (A, 2, 3): 1, x, x^2
+        count, first, second = sums.unbind(-1)  # M-step
+        nk = count + tiny
+        means = first / nk
+        # sum_i r_i (x_i - mu)^2 = S2 - 2 mu S1 + mu^2 S0
+        variances = (second - means * (2 * first - means * count)) / nk + \
+            reg_covar
         weights = nk / nk.sum(1, keepdim=True)
-    resp = posteriors()
+    high = high_posterior().squeeze(-1)
+    resp = torch.stack([1 - high, high], -1) * valid.unsqueeze(-1)
     return resp.to(dtype), (weights, means, variances)

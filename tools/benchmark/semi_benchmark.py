@@ -12,8 +12,11 @@ and real configs, with the same backbone and iteration budget:
 evaluates the *final* checkpoint with the standard test pipeline and writes
 ``OUT/results.csv`` (one row per run) and ``OUT/results.md`` (mean ± std,
 gap closed = (method - lower) / (upper - lower), pseudo-label accuracy and
-mask ratio at the end of training, wall time). Finished runs are read back
-from ``OUT/runs/*/result.json``, so an interrupted sweep resumes.
+mask ratio at the end of training, wall time) and ``OUT/top1_vs_labels.png``
+(mean top-1 per labels setting, bars = std over seeds). Finished runs are
+read back from ``OUT/runs/*/result.json``, so an interrupted sweep resumes
+and a sweep can be extended; the table and plot cover every finished run
+in ``OUT``.
 
     python tools/benchmark/semi_benchmark.py --family coarse \
         --labels-per-class 10 --seeds 0 1 2 --out work_dirs/benchmark
@@ -193,9 +196,10 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=()):
     return result
 
 
-def finished_runs(out_dir, settings):
-    """Results of every finished run in ``out_dir`` for the given
-    ``(labels_per_class, seed)`` settings, in method order."""
+def finished_runs(out_dir):
+    """Results of every finished run in ``out_dir`` (all labels settings
+    and seeds: a sweep can be extended a method, a setting or a seed at a
+    time), in method order."""
     rows = []
     runs_dir = osp.join(out_dir, 'runs')
     for name in sorted(os.listdir(runs_dir)):
@@ -203,8 +207,7 @@ def finished_runs(out_dir, settings):
         if osp.isfile(result_file):
             with open(result_file) as f:
                 row = json.load(f)
-            if (row['labels_per_class'], row['seed']) in settings and \
-                    row['method'] in CONFIGS:
+            if row['method'] in CONFIGS:
                 rows.append(row)
     order = list(CONFIGS)
     return sorted(rows, key=lambda r: (order.index(r['method']),
@@ -261,13 +264,19 @@ def plot(rows, path):
         xs = sorted({r['labels_per_class'] for r in runs})
         if not xs:
             continue
-        ys = [100 * statistics.mean(r['top1'] for r in runs
-                                    if r['labels_per_class'] == x)
-              for x in xs]
-        ax.plot(xs, ys, marker='o', label=method)
+        top1 = [[100 * r['top1'] for r in runs
+                 if r['labels_per_class'] == x] for x in xs]
+        ax.errorbar(xs, [statistics.mean(t) for t in top1],
+                    yerr=[statistics.stdev(t) if len(t) > 1 else 0
+                          for t in top1],
+                    marker='o', capsize=3, label=method)
+    ax.set_xscale('log')
+    ticks = sorted({r['labels_per_class'] for r in rows
+                    if isinstance(r['labels_per_class'], int)})
+    ax.set_xticks(ticks, [str(t) for t in ticks])
     ax.set_xlabel('labels per class')
     ax.set_ylabel('top-1 (%)')
-    ax.legend()
+    ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
 
@@ -347,9 +356,9 @@ def main(argv=None):
             rows.append(run_one(method, lpc, seed, data, args.iters,
                                 args.out, python, args.cfg_options))
             print(f'   top1={rows[-1]["top1"]:.4f}', flush=True)
-    # the table also keeps finished runs of methods not asked for this time
-    # (a sweep extended one method at a time)
-    rows = finished_runs(args.out, {(lpc, seed) for lpc, seed, _ in settings})
+    # the table covers every finished run in OUT, also those of methods,
+    # settings or seeds not asked for this time
+    rows = finished_runs(args.out)
     with open(osp.join(args.out, 'results.csv'), 'w', newline='') as f:
         writer = csv.DictWriter(f, FIELDS)
         writer.writeheader()

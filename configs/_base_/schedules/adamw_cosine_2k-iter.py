@@ -10,7 +10,7 @@ val_cfg = dict(type='TeacherStudentValLoop')
 test_cfg = dict(type='TestLoop')
 
 optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=1e-4),
+    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=1e-4, foreach=True),
     clip_grad=dict(max_norm=40, norm_type=2))
 
 param_scheduler = [
