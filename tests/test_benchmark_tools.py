@@ -40,3 +40,42 @@ def test_short_budgets_keep_the_share_of_warm_up():
     assert semi_benchmark.warmup_options(config, 300) == {key: 50}
     fixmatch = osp.join(REPO, semi_benchmark.CONFIGS['fixmatch'])
     assert semi_benchmark.warmup_options(fixmatch, 300) == {}
+
+
+def test_cost_benchmark_applies_config_overrides(tiny_coarse):
+    sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
+    import cost_benchmark
+    cfg = cost_benchmark.load_cfg(
+        'acl_mtl', tiny_coarse, cfg_options=[
+            'model.recognizer.backbone.base_channels=64',
+            'model.semi_train_cfg.long_branches=[long_0]'
+        ])
+    assert cfg.model.recognizer.backbone.base_channels == 64
+    assert list(cfg.model.semi_train_cfg.long_branches) == ['long_0']
+    assert cfg.train_dataloader.dataset.labeled.ann_file == osp.join(
+        tiny_coarse, 'labeled.txt')
+
+
+def test_benchmark_table_covers_every_finished_run(tmp_path):
+    sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
+    import semi_benchmark
+    rows = [('supervised', 1, 0, 0.2), ('supervised_all', 1, 0, 0.8),
+            ('fixmatch', 1, 0, 0.5), ('supervised', 10, 0, 0.6),
+            ('supervised', 10, 1, 0.7), ('not_a_method', 10, 0, 0.1)]
+    for method, lpc, seed, top1 in rows:
+        run = tmp_path / 'runs' / f'{method}_{lpc}pc_seed{seed}'
+        run.mkdir(parents=True)
+        (run / 'result.json').write_text(json.dumps(dict(
+            method=method, labels_per_class=lpc, seed=seed, top1=top1,
+            top5=1.0, iters=10, wall_s=1.0)))
+    found = semi_benchmark.finished_runs(str(tmp_path))
+    assert [(r['method'], r['labels_per_class'], r['seed'])
+            for r in found] == [('supervised', 1, 0), ('supervised', 10, 0),
+                                ('supervised', 10, 1),
+                                ('supervised_all', 1, 0), ('fixmatch', 1, 0)]
+    table = semi_benchmark.summarise(found)
+    # gap closed at 1 label/class: (0.5 - 0.2) / (0.8 - 0.2)
+    assert '| 1 | fixmatch | 50.0 ± 0.0 | 100.0 ± 0.0 | 0.50 |' in table
+    assert '| 10 | supervised | 65.0 ± 7.1 |' in table
+    semi_benchmark.plot(found, str(tmp_path / 'plot.png'))
+    assert (tmp_path / 'plot.png').read_bytes()[:4] == b'\x89PNG'

@@ -24,6 +24,10 @@ Writes ``OUT/cost.json`` and ``OUT/cost.md``::
     python tools/benchmark/cost_benchmark.py --out work_dirs/cost
     python tools/benchmark/cost_benchmark.py --methods cmpl --quick \
         --out work_dirs/cost
+    # another backbone width, e.g. ACL+MTL at full-width R3D-18
+    python tools/benchmark/cost_benchmark.py --methods acl_mtl \
+        --cfg-options model.recognizer.backbone.base_channels=64 \
+        model.recognizer.cls_head.in_channels=512 --out work_dirs/cost_wide
 
 Timings are medians over ``--iters`` iterations after 2 warm-up ones, on
 whatever device is present (CPU threads as torch sets them). Peak memory is
@@ -87,9 +91,15 @@ def scale_frames(cfg, frames):
         walk(dataset[source].pipeline)
 
 
-def load_cfg(method, data_root, mu=None, labeled=None, frames=None):
-    from mmengine.config import Config
+def load_cfg(method, data_root, mu=None, labeled=None, frames=None,
+             cfg_options=None):
+    from mmengine.config import Config, DictAction
     cfg = Config.fromfile(osp.join(REPO, CONFIGS[method]))
+    if cfg_options:  # KEY=VALUE strings, parsed as the runner's tools do
+        parser = argparse.ArgumentParser()
+        parser.add_argument('--opts', nargs='+', action=DictAction)
+        cfg.merge_from_dict(
+            parser.parse_args(['--opts'] + list(cfg_options)).opts)
     dataset = cfg.train_dataloader.dataset
     for source in ('labeled', 'unlabeled'):
         dataset[source].ann_file = osp.join(data_root, f'{source}.txt')
@@ -179,14 +189,14 @@ def fill_memory_bank(model):
 
 
 def measure_iteration(method, mode, data_root, iters, mu=None, labeled=None,
-                      frames=None):
+                      frames=None, cfg_options=None):
     import torch
     from mmengine.logging import MessageHub
     from mmengine.registry import init_default_scope
 
     import mmsemi_action  # noqa: F401
     init_default_scope('mmaction')
-    cfg = load_cfg(method, data_root, mu, labeled, frames)
+    cfg = load_cfg(method, data_root, mu, labeled, frames, cfg_options)
     _, batch = collated_batch(cfg)
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
     # past any warm-up: every loss of the method is active
@@ -254,7 +264,7 @@ def timed_alternately(step_a, step_b, iters):
     return statistics.median(times[0]), statistics.median(times[1])
 
 
-def measure_pipeline(method, data_root, samples):
+def measure_pipeline(method, data_root, samples, cfg_options=None):
     """samples/s of the unlabeled pipeline: all views from one decode, each
     view decoded on its own, and one view alone."""
     from mmcv.transforms import Compose
@@ -262,7 +272,7 @@ def measure_pipeline(method, data_root, samples):
 
     import mmsemi_action  # noqa: F401
     init_default_scope('mmaction')
-    cfg = load_cfg(method, data_root)
+    cfg = load_cfg(method, data_root, cfg_options=cfg_options)
     source = cfg.train_dataloader.dataset.unlabeled
     pipeline = source.pipeline
     split = next(i for i, s in enumerate(pipeline)
@@ -307,6 +317,7 @@ def measure_pipeline(method, data_root, samples):
 # ---------------------------------------------------------------------------
 # driver
 def run_worker(args, **kwargs):
+    kwargs['cfg_options'] = args.cfg_options
     cmd = [sys.executable, osp.abspath(__file__), '--worker',
            json.dumps(kwargs), '--out', args.out]
     res = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
@@ -316,7 +327,9 @@ def run_worker(args, **kwargs):
 
 
 def report(results):
-    lines = [
+    lines = [f'config overrides: `{" ".join(results["cfg_options"])}`', '']\
+        if results.get('cfg_options') else []
+    lines += [
         '| method | iteration (ms) | floor (ms) | iteration / floor | '
         'iteration / floor, alternating in one process | '
         'peak mem, iteration (MB) | peak mem, floor (MB) |',
@@ -381,6 +394,10 @@ def main(argv=None):
     parser.add_argument('--data', help='DIR with labeled.txt and '
                         'unlabeled.txt (default: generated)')
     parser.add_argument('--out', required=True)
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        metavar='KEY=VALUE',
+                        help='config overrides for every measured method '
+                        '(e.g. a wider backbone)')
     parser.add_argument('--worker', help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -396,6 +413,7 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     data_root = ensure_data(args)
     results = dict(methods={}, scaling=[], iters=args.iters,
+                   cfg_options=args.cfg_options,
                    date=time.strftime('%Y-%m-%d'), cpu_count=os.cpu_count())
     for method in args.methods:
         print(f'== {method}', flush=True)
