@@ -215,13 +215,16 @@ def finished_runs(out_dir):
 
 
 def summarise(rows):
-    """Markdown table: mean ± std per method and labels setting."""
+    """Markdown table: mean ± std per method and labels setting (the mean
+    alone where a setting has one seed)."""
     def stat(values):
         values = [v for v in values if v is not None]
         if not values:
             return '-'
-        std = statistics.stdev(values) if len(values) > 1 else 0.0
-        return f'{100 * statistics.mean(values):.1f} ± {100 * std:.1f}'
+        mean = f'{100 * statistics.mean(values):.1f}'
+        if len(values) == 1:  # one seed: no spread to report
+            return mean
+        return f'{mean} ± {100 * statistics.stdev(values):.1f}'
 
     lines = ['| labels/class | method | top-1 (%) | top-5 (%) | gap closed |'
              ' pseudo-label acc (%) | mask ratio (%) | wall (s) | seeds |',
