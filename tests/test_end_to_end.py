@@ -42,7 +42,6 @@ def tiny_cfg(config, root, work_dir, max_iters=4, **extra):
     opts = data_options(root)
     opts.update({
         'train_dataloader.batch_size': 6,
-        'train_dataloader.sampler.batch_size': 6,
         'train_dataloader.sampler.source_ratio': [1, 2],
         'train_dataloader.num_workers': 2,
         'train_cfg.max_iters': max_iters,
@@ -120,25 +119,45 @@ def test_mean_teacher_validates_teacher_and_student(tiny_coarse, tmp_path):
     assert not torch.equal(state['teacher.' + key], state['student.' + key])
 
 
-def train_and_resume(config, root, tmp_path, key, **extra):
-    """Train 6 iterations; then resume a second run from iteration 3 to 6.
-    Returns both final checkpoints after checking that the resumed weights
-    moved away from iteration 3 (``key``)."""
-    extra['default_hooks.checkpoint.interval'] = 3
-    full = tiny_cfg(config, root, tmp_path / 'full', max_iters=6, **extra)
+def train_and_resume(config, root, tmp_path, key, extend=False,
+                     drop_hooks=(), **extra):
+    """Exact resume as users run: 2 data-loader workers, validation every
+    2 iterations (also right after the checkpoints, every 4).
+
+    ``full`` trains 8 iterations; a second run resumes its iteration-4
+    checkpoint and trains to 8, validating at 6 (its first validation, in a
+    new process) before training on. With ``extend``, the second run
+    instead resumes the last checkpoint of a run of 4 iterations with
+    ``max_iters`` raised to 8. Returns the final checkpoints of ``full`` and
+    of the resumed run after checking that the weights moved away from
+    iteration 4 (``key``). ``drop_hooks``: ``default_hooks`` removed from
+    the config."""
+    extra = dict({'default_hooks.checkpoint.interval': 4,
+                  'train_cfg.val_interval': 2}, **extra)
+
+    def build(work_dir, max_iters):
+        cfg = tiny_cfg(config, root, work_dir, max_iters=max_iters, **extra)
+        for name in drop_hooks:
+            cfg.default_hooks.pop(name)
+        return cfg
+
+    full = build(tmp_path / 'full', 8)
     full_runner = Runner.from_cfg(full)
     full_runner.train()
 
-    part = tiny_cfg(config, root, tmp_path / 'part', max_iters=6, **extra)
-    part.resume = True
-    part.load_from = osp.join(full.work_dir, 'iter_3.pth')
-    Runner.from_cfg(part).train()
+    resumed = build(tmp_path / 'part', 8)
+    resumed.resume = True
+    resumed.load_from = osp.join(full.work_dir, 'iter_4.pth')
+    if extend:
+        Runner.from_cfg(build(tmp_path / 'part', 4)).train()
+        resumed.load_from = osp.join(resumed.work_dir, 'iter_4.pth')
+    Runner.from_cfg(resumed).train()
 
-    a = _load_checkpoint(osp.join(full.work_dir, 'iter_6.pth'),
+    a = _load_checkpoint(osp.join(full.work_dir, 'iter_8.pth'),
                          map_location='cpu')
-    b = _load_checkpoint(osp.join(part.work_dir, 'iter_6.pth'),
+    b = _load_checkpoint(osp.join(resumed.work_dir, 'iter_8.pth'),
                          map_location='cpu')
-    c = _load_checkpoint(part.load_from, map_location='cpu')
+    c = _load_checkpoint(resumed.load_from, map_location='cpu')
     assert not torch.equal(c['state_dict'][key], a['state_dict'][key])
     return a, b, full_runner
 
@@ -149,12 +168,30 @@ def assert_same_weights(a, b):
         assert torch.equal(value, b['state_dict'][key]), key
 
 
-def test_resume_gives_the_uninterrupted_weights(tiny_coarse, tmp_path):
-    """Stop at iteration 3, resume to 6: student, teacher and optimizer end
-    as in a run of 6 iterations (dropout, augmentation and sampler included,
-    with 2 data workers)."""
-    a, b, _ = train_and_resume(MEAN_TEACHER, tiny_coarse, tmp_path,
-                               'student.backbone.conv1.conv.weight')
+@pytest.mark.parametrize('config,extend', [(FIXMATCH, False),
+                                           (FIXMATCH, True),
+                                           (MEAN_TEACHER, False),
+                                           (MEAN_TEACHER, True)])
+def test_resume_gives_the_uninterrupted_weights(tiny_coarse, tmp_path,
+                                                config, extend):
+    """Resume at iteration 4 (a checkpoint followed by a validation), or
+    extend a finished 4-iteration run to 8: student, teacher and optimizer
+    end as in a run of 8 iterations (dropout, augmentation and sampler
+    included, with 2 data workers). CMPL, LTG and ACL+MTL: in their own
+    tests below."""
+    a, b, _ = train_and_resume(config, tiny_coarse, tmp_path,
+                               'student.backbone.conv1.conv.weight', extend)
+    assert_same_weights(a, b)
+
+
+def test_resume_with_save_best_off_and_no_rng_hook_in_config(
+        tiny_coarse, tmp_path):
+    """The same without ``save_best`` and without ``RNGStateHook`` in the
+    config (a stock runtime): the loop registers the hook itself."""
+    a, b, _ = train_and_resume(
+        FIXMATCH, tiny_coarse, tmp_path, 'student.backbone.conv1.conv.weight',
+        drop_hooks=('rng_state', ),
+        **{'default_hooks.checkpoint.save_best': None})
     assert_same_weights(a, b)
 
 
@@ -173,7 +210,7 @@ def test_cmpl_trains_resumes_and_exports_the_primary(tiny_coarse, tmp_path):
                 'aux_unsup_pl_acc_all'):
         assert 'train/' + key in scalars, key
     stock_top1 = export_and_stock_test(
-        CMPL, osp.join(runner.work_dir, 'iter_6.pth'), tiny_coarse,
+        CMPL, osp.join(runner.work_dir, 'iter_8.pth'), tiny_coarse,
         tmp_path)
     assert stock_top1 == pytest.approx(
         scalars['val/student/acc/top1'].current())
@@ -198,11 +235,11 @@ def test_ltg_trains_resumes_and_exports_the_rgb_network(
         assert 'train/' + key in scalars, key
 
     # without the hook: the same weights, other BN statistics
-    plain = tiny_cfg(LTG, tiny_coarse, tmp_path / 'plain', max_iters=6,
+    plain = tiny_cfg(LTG, tiny_coarse, tmp_path / 'plain', max_iters=8,
                      **{'custom_hooks': [],
                         'model.semi_train_cfg.warmup_iters': 0})
     Runner.from_cfg(plain).train()
-    c = _load_checkpoint(osp.join(plain.work_dir, 'iter_6.pth'),
+    c = _load_checkpoint(osp.join(plain.work_dir, 'iter_8.pth'),
                          map_location='cpu')['state_dict']
     for key, value in c.items():
         if 'running_' in key or 'num_batches_tracked' in key:
@@ -212,7 +249,7 @@ def test_ltg_trains_resumes_and_exports_the_rgb_network(
     assert not torch.equal(c[bn], a['state_dict'][bn])
 
     stock_top1 = export_and_stock_test(
-        LTG, osp.join(runner.work_dir, 'iter_6.pth'), tiny_coarse, tmp_path)
+        LTG, osp.join(runner.work_dir, 'iter_8.pth'), tiny_coarse, tmp_path)
     assert stock_top1 == pytest.approx(
         scalars['val/student/acc/top1'].current())
 
@@ -244,7 +281,6 @@ def test_mim_train_and_dist_test_two_processes(tiny_coarse, tmp_path):
                  'train_dataloader.num_workers': 0,
                  'train_dataloader.persistent_workers': False,
                  'train_dataloader.batch_size': 6,
-                 'train_dataloader.sampler.batch_size': 6,
                  'train_dataloader.sampler.source_ratio': '[1,2]'
              }))
     ckpt = str(work / 'iter_2.pth')
@@ -292,7 +328,7 @@ def test_acl_mtl_trains_resumes_and_exports(tiny_coarse, tmp_path):
                 'acl_reliable_ratio', 'acl_bank_fill'):
         assert 'train/' + key in scalars, key
     stock_top1 = export_and_stock_test(
-        ACL_MTL, osp.join(runner.work_dir, 'iter_6.pth'), tiny_coarse,
+        ACL_MTL, osp.join(runner.work_dir, 'iter_8.pth'), tiny_coarse,
         tmp_path)
     assert stock_top1 == pytest.approx(
         scalars['val/student/acc/top1'].current())

@@ -40,10 +40,12 @@ def plain_config(cfg: Config, network: str = 'student') -> Config:
     """A config with the recognizer and the test/val parts of ``cfg``."""
     plain = dict(
         default_scope=cfg.get('default_scope', 'mmaction'),
-        # only the compat fixes of the pinned stack (mmaction2 1.2.0 wheel,
-        # torch >= 2.6); remove on a stack that does not need them
+        # only the fixes of the pinned stack (mmaction2 1.2.0 wheel without
+        # `drn`, mmengine's torch.load on torch >= 2.6), applied when this
+        # package is installed; a stock MMAction2 install without it skips
+        # the import (and needs neither fix unless it has those defects)
         custom_imports=dict(
-            imports=['mmsemi_action.compat'], allow_failed_imports=False),
+            imports=['mmsemi_action.compat'], allow_failed_imports=True),
         model=network_config(cfg, network),
         default_hooks=cfg.default_hooks,
         env_cfg=cfg.env_cfg,
@@ -63,6 +65,34 @@ def plain_config(cfg: Config, network: str = 'student') -> Config:
     return Config(plain)
 
 
+def check_matches(cfg: Config, network: str, state: dict, config: str,
+                  checkpoint: str) -> None:
+    """Refuse a checkpoint whose ``network`` weights do not fit the
+    recognizer of ``config`` (missing, unexpected or differently shaped
+    tensors), naming both files and the first differences."""
+    from mmaction.registry import MODELS
+    from mmengine.registry import init_default_scope
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
+    model_cfg = network_config(cfg, network).copy()
+    model_cfg.pop('data_preprocessor', None)
+    expected = MODELS.build(model_cfg).state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    shapes = [f'{k}: {tuple(state[k].shape)} in the checkpoint, '
+              f'{tuple(expected[k].shape)} in the config'
+              for k in sorted(set(state) & set(expected))
+              if state[k].shape != expected[k].shape]
+    problems = [f'{what} ({len(keys)}): {keys[:3]}'
+                for what, keys in (('missing', missing),
+                                   ('unexpected', unexpected),
+                                   ('shape mismatch', shapes)) if keys]
+    if problems:
+        raise ValueError(
+            f'{checkpoint} does not match {config} for network '
+            f'{network!r}: ' + '; '.join(problems) +
+            '. Export with the config the checkpoint was trained with.')
+
+
 def export(config: str, checkpoint: str, out_dir: str,
            network: str = 'student') -> tuple:
     cfg = Config.fromfile(config)
@@ -76,6 +106,7 @@ def export(config: str, checkpoint: str, out_dir: str,
     }
     if not sub_state:
         raise KeyError(f'{checkpoint} has no "{network}" weights')
+    check_matches(cfg, network, sub_state, config, checkpoint)
     os.makedirs(out_dir, exist_ok=True)
     ckpt_path = osp.join(out_dir, f'{network}.pth')
     meta = dict(source_checkpoint=osp.abspath(checkpoint), network=network,
@@ -94,8 +125,12 @@ def main():
     parser.add_argument('--network', choices=list(NETWORK_CONFIG_KEYS),
                         default='student')
     args = parser.parse_args()
-    for path in export(args.config, args.checkpoint, args.out_dir,
-                       args.network):
+    try:
+        paths = export(args.config, args.checkpoint, args.out_dir,
+                       args.network)
+    except (KeyError, ValueError) as error:
+        raise SystemExit(f'export_student.py: error: {error}')
+    for path in paths:
         print(f'wrote {path}')
 
 

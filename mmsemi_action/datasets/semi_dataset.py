@@ -1,7 +1,9 @@
 """The labeled and unlabeled sources of a semi-supervised run."""
 from mmaction.registry import DATASETS
 from mmengine.dataset import ConcatDataset
+from torch.utils.data import get_worker_info
 
+from ..random_state import get_rng_state, set_rng_state
 from .stream_index import StreamIndex
 
 
@@ -16,13 +18,31 @@ class SemiDataset(ConcatDataset):
     with :class:`SemiSupervisedSampler`, whose :class:`StreamIndex` indices
     make every sample's augmentation a function of its stream position.
 
+    In the main process (``num_workers=0``) the random states are put
+    back after each sample, so that the training process's own random
+    stream (dropout) does not depend on where the samples were loaded.
+
     Args:
         labeled (dict): config of the labeled dataset.
         unlabeled (dict): config of the unlabeled dataset.
+        lazy_init (bool): as ``ConcatDataset``.
+        ignore_keys (list[str], optional): as ``ConcatDataset``.
     """
 
-    def __init__(self, labeled: dict, unlabeled: dict, **kwargs) -> None:
-        super().__init__(datasets=[labeled, unlabeled], **kwargs)
+    def __init__(self, labeled: dict = None, unlabeled: dict = None,
+                 lazy_init: bool = False, ignore_keys=None,
+                 **kwargs) -> None:
+        if kwargs or labeled is None or unlabeled is None:
+            raise TypeError(
+                'train_dataloader.dataset (SemiDataset) takes labeled=dict('
+                '...) and unlabeled=dict(...), got '
+                f'{sorted(kwargs) or "no source"}' +
+                (' (keys inherited from a base config\'s dataset: write '
+                 "dataset=dict(_delete_=True, type='SemiDataset', "
+                 'labeled=..., unlabeled=...) to drop them)'
+                 if kwargs else ''))
+        super().__init__(datasets=[labeled, unlabeled], lazy_init=lazy_init,
+                         ignore_keys=ignore_keys)
 
     @property
     def labeled(self):
@@ -33,6 +53,12 @@ class SemiDataset(ConcatDataset):
         return self.datasets[1]
 
     def __getitem__(self, idx):
-        if isinstance(idx, StreamIndex):
-            idx.seed_random_generators()
-        return super().__getitem__(int(idx))
+        if not isinstance(idx, StreamIndex):
+            return super().__getitem__(int(idx))
+        state = get_rng_state() if get_worker_info() is None else None
+        idx.seed_random_generators()
+        try:
+            return super().__getitem__(int(idx))
+        finally:
+            if state is not None:
+                set_rng_state(state)

@@ -1,9 +1,10 @@
 """``VideoDataset`` with the input checks a semi-supervised run needs."""
 import os.path as osp
-from typing import Optional
+from typing import List, Optional
 
 from mmaction.datasets import VideoDataset
 from mmaction.registry import DATASETS
+from mmengine.fileio import get_text
 from mmengine.logging import print_log
 
 
@@ -37,19 +38,58 @@ class SemiVideoDataset(VideoDataset):
         self.num_skipped = 0
         super().__init__(*args, num_classes=num_classes, **kwargs)
 
+    def _parse(self) -> List[dict]:
+        """``VideoDataset``'s lines (``path [label]``) with their line
+        number (``lineno``) and whether the label was written; bad lines
+        are refused with file and line."""
+        data_list = []
+        text = get_text(self.ann_file)
+        for lineno, line in enumerate(text.splitlines(), 1):
+            fields = line.strip().split(self.delimiter)
+            if not line.strip():
+                continue
+            where = f'{self.ann_file}:{lineno}'
+            if len(fields) > 2:
+                raise ValueError(f'{where}: expected "path [label]", got '
+                                 f'{line.strip()!r}')
+            try:
+                label = int(fields[1]) if len(fields) == 2 else -1
+            except ValueError:
+                raise ValueError(f'{where}: label {fields[1]!r} is not an '
+                                 'integer') from None
+            filename = fields[0]
+            if self.data_prefix['video'] is not None:
+                filename = osp.join(self.data_prefix['video'], filename)
+            data_list.append(
+                dict(filename=filename, label=label, lineno=lineno,
+                     written_label=len(fields) == 2))
+        return data_list
+
     def load_data_list(self):
         if not osp.isfile(self.ann_file):
             raise FileNotFoundError(
                 f'annotation file not found: {self.ann_file}')
-        data_list = super().load_data_list()
+        if self.multi_class:
+            data_list = super().load_data_list()
+            for lineno, info in enumerate(data_list, 1):
+                info.update(lineno=lineno, written_label=True)
+        else:
+            data_list = self._parse()
         if not data_list:
             raise ValueError(f'annotation file {self.ann_file} is empty')
         kept = []
-        for lineno, info in enumerate(data_list, 1):
+        for info in data_list:
             label = info['label']
-            where = f'{self.ann_file}:{lineno} ({info["filename"]})'
+            written = info.pop('written_label')
+            where = f'{self.ann_file}:{info["lineno"]} ({info["filename"]})'
             if self.labeled and label == -1:
-                raise ValueError(f'{where}: labeled list line has no label')
+                raise ValueError(
+                    f'{where}: the labeled list needs a class index >= 0 '
+                    + ('(-1 marks an unlabeled video: list it in the '
+                       'unlabeled set, whose dataset has labeled=False)'
+                       if written else '(the line has no label)'))
+            if isinstance(label, int) and label < -1:
+                raise ValueError(f'{where}: negative label {label}')
             if self.num_classes is not None and not (
                     0 <= label < self.num_classes or label == -1):
                 raise ValueError(

@@ -107,7 +107,7 @@ def load_cfg(method, data_root, mu=None, labeled=None, frames=None,
     sampler = cfg.train_dataloader.sampler
     if mu is not None:
         sampler.source_ratio = [1, mu]
-        sampler.batch_size = labeled * (1 + mu)
+        cfg.train_dataloader.batch_size = labeled * (1 + mu)
     if frames is not None:
         scale_frames(cfg, frames)
     return cfg
@@ -123,8 +123,9 @@ def collated_batch(cfg, seed=0):
     dataset = DATASETS.build(cfg.train_dataloader.dataset)
     sampler = cfg.train_dataloader.sampler
     ratio = sampler.source_ratio
-    num_labeled = sampler.batch_size * ratio[0] // sum(ratio)
-    num_unlabeled = sampler.batch_size - num_labeled
+    batch_size = cfg.train_dataloader.batch_size
+    num_labeled = batch_size * ratio[0] // sum(ratio)
+    num_unlabeled = batch_size - num_labeled
     rng = np.random.default_rng(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)

@@ -43,20 +43,40 @@ def write_splits(out_dir, labels_per_class, seeds, unlabeled_with_labels):
         shutil.copy(osp.join(first, name), osp.join(out_dir, name))
 
 
+#: labels per class of the default split of each preset (at most a
+#: quarter of its training videos per class, so unlabeled videos remain)
+DEFAULT_LABELS = dict(tiny=1, small=5, benchmark=10)
+
+
+def preset_help() -> str:
+    return '; '.join(
+        f'{name}: {p["train_per_class"]} train + {p["val_per_class"]} val '
+        f'videos per class, {p["num_frames"]} frames of {p["size"]}x'
+        f'{p["size"]}, {DEFAULT_LABELS[name]} labels per class'
+        for name, p in PRESETS.items())
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument('out_dir')
     parser.add_argument('--family', choices=sorted(FAMILIES),
                         default='coarse')
-    parser.add_argument('--preset', choices=sorted(PRESETS), default='small')
-    parser.add_argument('--train-per-class', type=int)
-    parser.add_argument('--val-per-class', type=int)
-    parser.add_argument('--num-frames', type=int)
-    parser.add_argument('--size', type=int, help='multiple of 32')
+    parser.add_argument('--preset', choices=sorted(PRESETS), default='small',
+                        help=f'sizes ({preset_help()})')
+    parser.add_argument('--train-per-class', type=int,
+                        help='overrides the preset')
+    parser.add_argument('--val-per-class', type=int,
+                        help='overrides the preset')
+    parser.add_argument('--num-frames', type=int, help='overrides the preset')
+    parser.add_argument('--size', type=int,
+                        help='multiple of 32; overrides the preset')
     parser.add_argument('--seed', type=int, default=0,
                         help='seed of the videos')
     parser.add_argument('--labels-per-class', type=int, nargs='+',
-                        default=[10])
+                        help='labeled videos per class of each split '
+                        '(default: the preset\'s)')
     parser.add_argument('--split-seeds', type=int, nargs='+', default=[0])
     parser.add_argument('--path-only-unlabeled', action='store_true',
                         help='write unlabeled lists without labels')
@@ -65,6 +85,16 @@ def main(argv=None):
     for key in ('train_per_class', 'val_per_class', 'num_frames', 'size'):
         if getattr(args, key) is not None:
             params[key] = getattr(args, key)
+    if args.labels_per_class is None:
+        args.labels_per_class = [DEFAULT_LABELS[args.preset]]
+    too_many = [k for k in args.labels_per_class
+                if not 0 < k < params['train_per_class']]
+    if too_many:
+        parser.error(
+            f'--labels-per-class {too_many} must lie in [1, '
+            f'{params["train_per_class"] - 1}]: preset {args.preset!r} has '
+            f'{params["train_per_class"]} training videos per class '
+            '(--train-per-class) and some must stay unlabeled')
     generate_dataset(args.out_dir, family=args.family, seed=args.seed,
                      **params)
     for k in args.labels_per_class:

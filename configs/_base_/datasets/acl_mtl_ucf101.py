@@ -26,7 +26,7 @@ acl_mtl_branch_field = ['labeled', 'weak', 'strong'] + list(long_branches)
 batch_size = 6
 train_dataloader = dict(
     batch_size=batch_size,
-    sampler=dict(batch_size=batch_size, source_ratio=[1, 5]),
+    sampler=dict(source_ratio=[1, 5]),
     dataset=dict(
         labeled=dict(pipeline=[
             dict(type='DecordInit'),

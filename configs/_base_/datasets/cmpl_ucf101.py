@@ -28,7 +28,7 @@ strong = standard + _base_.strong_augment[-2:]  # RandAugment + Cutout
 pack = _base_.pack
 train_dataloader = dict(
     batch_size=12,
-    sampler=dict(batch_size=12, source_ratio=[1, 5]),
+    sampler=dict(source_ratio=[1, 5]),
     dataset=dict(
         labeled=dict(pipeline=decode + [
             dict(type='MultiBranch',

@@ -52,8 +52,7 @@ train_dataloader = dict(
     batch_size=batch_size,
     num_workers=2,
     persistent_workers=True,
-    sampler=dict(type='SemiSupervisedSampler', batch_size=batch_size,
-                 source_ratio=source_ratio),
+    sampler=dict(type='SemiSupervisedSampler', source_ratio=source_ratio),
     dataset=dict(
         type='SemiDataset',
         labeled=dict(

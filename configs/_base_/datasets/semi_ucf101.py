@@ -47,8 +47,7 @@ train_dataloader = dict(
     batch_size=batch_size,
     num_workers=8,
     persistent_workers=True,
-    sampler=dict(type='SemiSupervisedSampler', batch_size=batch_size,
-                 source_ratio=[1, 1]),
+    sampler=dict(type='SemiSupervisedSampler', source_ratio=[1, 1]),
     dataset=dict(
         type='SemiDataset',
         labeled=dict(

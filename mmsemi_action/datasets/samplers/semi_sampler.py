@@ -1,5 +1,7 @@
 """Infinite sampler mixing labeled and unlabeled data at a fixed ratio."""
-from typing import Iterator, Sequence
+import math
+import sys
+from typing import Iterator, Optional, Sequence
 
 import torch
 from mmaction.registry import DATA_SAMPLERS
@@ -28,27 +30,51 @@ class SemiSupervisedSampler(Sampler):
     function of its position, :meth:`resume` fast-forwards it
     without decoding anything: a resumed run continues the stream.
 
+    An epoch of a semi-supervised run is one pass over the last source
+    (the unlabeled set): :attr:`iters_per_epoch` batches, which is also
+    ``len(dataloader)``, so MMEngine's ``convert_to_iter_based`` and
+    :class:`SemiIterBasedTrainLoop` turn epoch-based settings into
+    iterations with it.
+
     Args:
         dataset (ConcatDataset): the concatenated sources.
-        batch_size (int): samples per batch on one rank.
-        source_ratio (list[int]): relative share of each source.
+        batch_size (int): samples per batch on one rank. Give it once, as
+            ``train_dataloader.batch_size``: :class:`SemiIterBasedTrainLoop`
+            copies it here (a different value here is refused).
+        source_ratio (list[int]): relative share of each source, each a
+            positive integer.
         shuffle (bool): shuffle each pass. Defaults to True.
         seed (int, optional): synchronised across ranks when None.
     """
 
     def __init__(self,
                  dataset: ConcatDataset,
-                 batch_size: int,
-                 source_ratio: Sequence[int],
+                 batch_size: Optional[int] = None,
+                 source_ratio: Sequence[int] = (1, 1),
                  shuffle: bool = True,
                  seed=None) -> None:
+        _refuse_epoch_based_loops()
         if not isinstance(dataset, ConcatDataset):
-            raise TypeError('SemiSupervisedSampler needs a ConcatDataset of '
-                            f'(labeled, unlabeled), got {type(dataset)}')
+            raise TypeError(
+                'SemiSupervisedSampler needs a ConcatDataset of (labeled, '
+                'unlabeled) such as SemiDataset (train_dataloader.dataset.'
+                f'type), got {type(dataset).__name__}')
+        if batch_size is None:
+            raise ValueError(
+                'SemiSupervisedSampler: batch_size is not set; set '
+                'train_dataloader.batch_size and train with '
+                "train_cfg.type='SemiIterBasedTrainLoop', which passes it on")
         if len(source_ratio) != len(dataset.datasets):
             raise ValueError(
                 f'source_ratio {list(source_ratio)} has {len(source_ratio)} '
                 f'entries but the dataset has {len(dataset.datasets)} sources')
+        if any(not isinstance(r, int) or isinstance(r, bool) or r <= 0
+               for r in source_ratio):
+            raise ValueError(
+                'train_dataloader.sampler.source_ratio must hold one positive '
+                f'integer per source (labeled, unlabeled), got '
+                f'{list(source_ratio)}: a zero share leaves that source out '
+                'of every batch')
         if batch_size % sum(source_ratio):
             raise ValueError(
                 f'batch_size={batch_size} is not divisible by '
@@ -140,8 +166,65 @@ class SemiSupervisedSampler(Sampler):
                 for _ in range(num):
                     yield next(stream)
 
+    @property
+    def iters_per_epoch(self) -> int:
+        """Batches of one pass over the last (unlabeled) source by all
+        ranks: the length of an epoch of a semi-supervised run."""
+        size = len(self.dataset.datasets[-1])
+        per_batch = self.num_per_source[-1] * self.world_size
+        return math.ceil(size / per_batch)
+
     def __len__(self) -> int:
-        return len(self.dataset)
+        """Samples of one epoch on this rank (the stream itself is
+        endless): ``len(dataloader)`` is :attr:`iters_per_epoch`."""
+        return self.iters_per_epoch * self.batch_size
 
     def set_epoch(self, epoch: int) -> None:
         """Unused: the sampler is infinite (IterBasedTrainLoop)."""
+
+
+def _refuse_epoch_based_loops(max_depth: int = 16) -> None:
+    """Raise when the training loop building this sampler is not
+    iteration-based (an ``EpochBasedTrainLoop`` would never end its first
+    epoch on an endless stream) or is MMEngine's ``IterBasedTrainLoop``
+    (which converts no epoch-based setting and decodes every skipped batch
+    on resume). Samplers built outside a loop (tests, hooks) pass."""
+    from mmengine.runner import BaseLoop
+    frame = sys._getframe(2)
+    for _ in range(max_depth):
+        if frame is None:
+            return
+        owner = frame.f_locals.get('self')
+        if isinstance(owner, BaseLoop):
+            if getattr(owner, 'accepts_semi_sampler', False):
+                return
+            raise TypeError(
+                f'SemiSupervisedSampler draws an endless stream and cannot '
+                f'be used by {type(owner).__name__}: set train_cfg = dict('
+                "_delete_=True, type='SemiIterBasedTrainLoop', "
+                'max_iters=N) (or max_epochs=E, one epoch being one pass '
+                'over the unlabeled set)')
+        frame = frame.f_back
+
+
+def fill_sampler_batch_size(dataloader_cfg: dict,
+                            name: str = 'train_dataloader') -> dict:
+    """Take the batch size of a :class:`SemiSupervisedSampler` from the
+    data loader config (one place), in place; a sampler ``batch_size`` that
+    differs from the loader's is refused (the ``BatchSampler`` would cut
+    the stream into batches of another size and mix the sources)."""
+    sampler = dataloader_cfg.get('sampler')
+    if not isinstance(sampler, dict) or sampler.get('type') not in (
+            'SemiSupervisedSampler', SemiSupervisedSampler):
+        return dataloader_cfg
+    loader_bs = dataloader_cfg.get('batch_size')
+    sampler_bs = sampler.get('batch_size')
+    if loader_bs is None:
+        raise ValueError(f'{name}.batch_size is not set')
+    if sampler_bs is not None and sampler_bs != loader_bs:
+        raise ValueError(
+            f'{name}.sampler.batch_size={sampler_bs} differs from '
+            f'{name}.batch_size={loader_bs}: set the batch size once, as '
+            f'{name}.batch_size (the sampler takes it from there)')
+    sampler['batch_size'] = loader_bs
+    return dataloader_cfg

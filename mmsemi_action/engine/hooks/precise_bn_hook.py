@@ -1,14 +1,13 @@
 """Precise BatchNorm statistics for semi-supervised runs."""
 import copy
 
-import numpy as np
-import torch
-
 from mmaction.registry import HOOKS
 from mmpretrain.engine.hooks.precise_bn_hook import (PreciseBNHook,
                                                      update_bn_stats)
 
-from ...datasets.samplers import SemiSupervisedSampler
+from ...datasets.samplers import (SemiSupervisedSampler,
+                                  fill_sampler_batch_size)
+from ...random_state import get_rng_state, set_rng_state
 
 
 @HOOKS.register_module()
@@ -47,7 +46,8 @@ class SemiPreciseBNHook(PreciseBNHook):
         self.seed_offset = seed_offset
 
     def _precise_bn_loader(self, runner):
-        cfg = copy.deepcopy(runner.cfg.train_dataloader)
+        cfg = fill_sampler_batch_size(
+            copy.deepcopy(runner.cfg.train_dataloader))
         cfg['persistent_workers'] = False
         seed = cfg['sampler'].get('seed')
         seed = runner.seed if seed is None else seed
@@ -62,13 +62,12 @@ class SemiPreciseBNHook(PreciseBNHook):
         # the training sampler's state is kept for resuming: keep the latter
         hub = runner.message_hub
         sampler_state = hub.get_info(SemiSupervisedSampler.STATE_KEY)
-        with torch.random.fork_rng():
-            numpy_state = np.random.get_state()
-            update_bn_stats(
-                runner.model,
-                self._precise_bn_loader(runner),
-                self.num_samples,
-                logger=runner.logger)
-            np.random.set_state(numpy_state)
+        rng_state = get_rng_state()
+        update_bn_stats(
+            runner.model,
+            self._precise_bn_loader(runner),
+            self.num_samples,
+            logger=runner.logger)
+        set_rng_state(rng_state)
         if sampler_state is not None:
             hub.update_info(SemiSupervisedSampler.STATE_KEY, sampler_state)

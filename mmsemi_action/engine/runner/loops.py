@@ -1,10 +1,17 @@
 """Training and validation loops for semi-supervised runs."""
-from typing import Dict
+import math
+from typing import Dict, Optional
 
 from mmaction.registry import LOOPS
+from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import IterBasedTrainLoop, ValLoop
 from mmengine.runner.loops import _InfiniteDataloaderIterator
+from mmengine.runner.utils import calc_dynamic_intervals
+
+from ...datasets.samplers import SemiSupervisedSampler, fill_sampler_batch_size
+from .config_checks import (check_branches, check_label_range,
+                          convert_epoch_settings, route_optim_wrapper)
 
 
 class _SkipIterator:
@@ -27,15 +34,111 @@ class _SkipIterator:
 
 @LOOPS.register_module()
 class SemiIterBasedTrainLoop(IterBasedTrainLoop):
-    """``IterBasedTrainLoop`` whose resume does not decode skipped batches.
+    """The training loop of a semi-supervised run: iteration-based, with
+    epoch-based settings converted, the run's settings checked before the
+    first iteration, and a resume that decodes no skipped batch.
 
-    On resume MMEngine advances the data loader ``iter`` times, decoding
-    every video it skips. With a :class:`SemiSupervisedSampler` this loop
-    restores the sampler state saved in the checkpoint (its seed, in the
-    message hub) and positions it at the resumed iteration instead; the
-    sample stream continues exactly as in an uninterrupted run. Other
-    samplers fall back to MMEngine's behaviour.
+    **Epochs.** One epoch is one pass over the unlabeled set
+    (:attr:`SemiSupervisedSampler.iters_per_epoch` iterations; ``len`` of
+    the data loader for other samplers). Give ``max_iters`` or
+    ``max_epochs`` (then ``val_begin`` / ``val_interval`` count epochs too).
+    Settings of a stock (epoch-based) MMAction2 config are converted, each
+    conversion logged: ``param_scheduler`` entries with ``by_epoch=True``
+    (MMEngine's ``convert_to_iter_based``), an epoch-based
+    ``CheckpointHook`` (interval and ``save_begin``), ``log_processor`` and
+    ``LoggerHook`` metric steps. An already built epoch-based scheduler is
+    refused.
+
+    **Checks** (a ``ValueError`` / ``KeyError`` naming the setting, before
+    any iteration): the batch size is taken from ``train_dataloader.
+    batch_size`` (a different ``sampler.batch_size`` is refused); every
+    branch the method needs is built by the data pipelines; labels lie in
+    the recognizer's class range (file and line named).
+
+    **Optimizer.** The ``optim_wrapper`` of a semi-supervised model is
+    routed through :class:`SemiOptimWrapperConstructor`, so that its
+    ``constructor`` / ``paramwise_cfg`` reach the student (and auxiliary
+    network), never the frozen teacher.
+
+    **Resume.** :class:`RNGStateHook` is registered when the config lacks
+    it. With a :class:`SemiSupervisedSampler` the sampler state saved in the
+    checkpoint (its seed, in the message hub) is restored and positioned at
+    the resumed iteration, instead of MMEngine's decoding of every skipped
+    batch; the sample stream continues exactly as in an uninterrupted run.
+
+    Args:
+        runner (Runner): the runner.
+        dataloader (DataLoader or dict): the training data loader.
+        max_iters (int, optional): iterations to train.
+        max_epochs (int, optional): epochs to train (instead of
+            ``max_iters``).
+        val_begin (int): first iteration (epoch with ``max_epochs``) that
+            validates. Defaults to 1.
+        val_interval (int): validation interval in iterations (epochs with
+            ``max_epochs``). Defaults to 1000.
+        dynamic_intervals (list[tuple], optional): as MMEngine's.
     """
+
+    #: :class:`SemiSupervisedSampler` accepts being built by this loop
+    accepts_semi_sampler = True
+
+    def __init__(self,
+                 runner,
+                 dataloader,
+                 max_iters: Optional[int] = None,
+                 max_epochs: Optional[int] = None,
+                 val_begin: int = 1,
+                 val_interval: int = 1000,
+                 dynamic_intervals=None) -> None:
+        if (max_iters is None) == (max_epochs is None):
+            raise ValueError(
+                'train_cfg (SemiIterBasedTrainLoop) needs exactly one of '
+                f'max_iters and max_epochs, got max_iters={max_iters}, '
+                f'max_epochs={max_epochs}')
+        if isinstance(dataloader, dict):
+            dataloader = fill_sampler_batch_size(dataloader)
+        super().__init__(runner, dataloader, max_iters or 1, val_begin,
+                         val_interval, dynamic_intervals)
+        sampler = getattr(self.dataloader, 'sampler', None)
+        if isinstance(sampler, SemiSupervisedSampler):
+            if self.dataloader.batch_size != sampler.batch_size:
+                raise ValueError(
+                    f'train_dataloader.batch_size='
+                    f'{self.dataloader.batch_size} differs from its '
+                    f'SemiSupervisedSampler batch_size={sampler.batch_size}')
+            self.iters_per_epoch = sampler.iters_per_epoch
+        else:
+            self.iters_per_epoch = len(self.dataloader)
+        epoch = self.iters_per_epoch
+        if max_epochs is not None:
+            self._max_iters = int(max_epochs) * epoch
+            self.val_begin = val_begin * epoch
+            self.val_interval = val_interval * epoch
+            self.dynamic_milestones, self.dynamic_intervals = \
+                calc_dynamic_intervals(
+                    self.val_interval,
+                    [(m * epoch, i * epoch)
+                     for m, i in dynamic_intervals or []])
+            print_log(
+                f'SemiIterBasedTrainLoop: max_epochs={max_epochs} -> '
+                f'max_iters={self._max_iters}, val_begin={self.val_begin}, '
+                f'val_interval={self.val_interval} iterations (one epoch = '
+                f'{epoch} iterations)', logger='current')
+        self._max_epochs = max_epochs or math.ceil(self._max_iters / epoch)
+
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        convert_epoch_settings(runner, epoch)
+        if hasattr(model, 'trained_networks'):
+            route_optim_wrapper(runner)
+        check_branches(model, self.dataloader.dataset)
+        check_label_range(model, self.dataloader.dataset)
+        if not any(type(h).__name__ == 'RNGStateHook' for h in runner.hooks):
+            runner.register_hook(dict(type='RNGStateHook'))
+            print_log(
+                'SemiIterBasedTrainLoop: registered RNGStateHook (random '
+                'states in checkpoints, validation without effect on the '
+                'training random state) for exact resume', logger='current')
 
     def run(self):
         sampler = getattr(self.dataloader, 'sampler', None)

@@ -125,8 +125,6 @@ class ACLMTLRecognizer(SemiBaseRecognizer):
             raise ValueError('ACLMTLRecognizer needs with_teacher=True')
         super().__init__(recognizer, *args, with_teacher=True, **kwargs)
         cfg = self.semi_train_cfg
-        for key, value in self.default_train_cfg.items():
-            cfg.setdefault(key, copy.deepcopy(value))
         cfg.long_branches = tuple(cfg.long_branches or ())
         if cfg.reliability_weighting and cfg.acl_loss is None:
             raise ValueError(

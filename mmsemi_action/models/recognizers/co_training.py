@@ -35,8 +35,10 @@ class CoTrainingRecognizer(FixMatchRecognizer):
         init_cfg (dict, optional): initialisation config.
     """
 
-    #: defaults of ``semi_train_cfg`` set by the subclass
-    default_train_cfg: dict = {}
+    default_train_cfg = dict(
+        aux_labeled_branch='labeled_aux',
+        aux_weak_branch='weak_aux',
+        aux_strong_branch='strong_aux')
 
     def __init__(self,
                  primary: dict,
@@ -45,11 +47,7 @@ class CoTrainingRecognizer(FixMatchRecognizer):
                  semi_train_cfg: Optional[dict] = None,
                  semi_test_cfg: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        cfg = ConfigDict(
-            aux_labeled_branch='labeled_aux',
-            aux_weak_branch='weak_aux',
-            aux_strong_branch='strong_aux')
-        cfg.update(copy.deepcopy(self.default_train_cfg))
+        cfg = ConfigDict(self.train_cfg_defaults())
         cfg.update(semi_train_cfg or {})
         if data_preprocessor is None and auxiliary is not None:
             primary_pre = primary.get('data_preprocessor',
@@ -72,6 +70,18 @@ class CoTrainingRecognizer(FixMatchRecognizer):
             init_cfg=init_cfg)
         self.auxiliary = None if auxiliary is None else MODELS.build(
             copy.deepcopy(auxiliary))
+
+    def trained_networks(self) -> dict:
+        networks = super().trained_networks()
+        if self.auxiliary is not None:
+            networks['auxiliary'] = self.auxiliary
+        return networks
+
+    def required_branches(self) -> dict:
+        branches = super().required_branches()
+        if self.trains_auxiliary_on_labels:
+            branches['labeled'].append(self.semi_train_cfg.aux_labeled_branch)
+        return branches
 
     @property
     def primary(self):

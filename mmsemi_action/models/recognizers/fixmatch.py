@@ -36,16 +36,20 @@ class FixMatchRecognizer(SemiBaseRecognizer):
 
     #: allowed ``semi_train_cfg.pseudo_label_source`` values
     pseudo_label_sources = ('student', 'teacher')
+    default_train_cfg = dict(
+        threshold=0.95,
+        unsup_weight=1.0,
+        soft_labels=False,
+        temperature=1.0,
+        warmup_iters=0,
+        pseudo_label_source='student',
+        weak_branch='weak',
+        strong_branch='strong',
+        unsup_loss=dict(type='MaskedCrossEntropyLoss'))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cfg = self.semi_train_cfg
-        for key, value in dict(
-                threshold=0.95, unsup_weight=1.0, soft_labels=False,
-                temperature=1.0, warmup_iters=0,
-                pseudo_label_source='student', weak_branch='weak', strong_branch='strong',
-                unsup_loss=dict(type='MaskedCrossEntropyLoss')).items():
-            cfg.setdefault(key, value)
         if cfg.pseudo_label_source not in self.pseudo_label_sources or (
                 cfg.pseudo_label_source == 'teacher' and self.teacher is None):
             raise ValueError(

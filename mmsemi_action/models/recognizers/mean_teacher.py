@@ -31,17 +31,19 @@ class MeanTeacherRecognizer(SemiBaseRecognizer):
             defaults ``labeled``, ``strong``, ``weak``.
     """
 
+    default_train_cfg = dict(
+        unsup_weight=1.0,
+        rampup_iters=0,
+        threshold=None,
+        student_branch='strong',
+        teacher_branch='weak',
+        consistency_loss=dict(type='SoftmaxMSELoss'))
+
     def __init__(self, *args, with_teacher: bool = True, **kwargs) -> None:
         if not with_teacher:
             raise ValueError('MeanTeacherRecognizer needs with_teacher=True')
         super().__init__(*args, with_teacher=True, **kwargs)
         cfg = self.semi_train_cfg
-        for key, value in dict(
-                unsup_weight=1.0, rampup_iters=0, threshold=None,
-                student_branch='strong',
-                teacher_branch='weak',
-                consistency_loss=dict(type='SoftmaxMSELoss')).items():
-            cfg.setdefault(key, value)
         self.consistency_loss = MODELS.build(cfg.consistency_loss)
 
     @property

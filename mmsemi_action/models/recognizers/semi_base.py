@@ -1,6 +1,7 @@
 """Base of the semi-supervised recognizers: a student and an optional
 teacher built from one MMAction2 recognizer config."""
 import copy
+import difflib
 from typing import Dict, Optional, Sequence
 
 import torch
@@ -16,6 +17,19 @@ from ..utils import (pseudo_label_metrics, recognizer_logits,
 def rename_loss_dict(prefix: str, losses: dict) -> dict:
     """Prefix every key, e.g. ``loss_cls`` -> ``sup_loss_cls``."""
     return {prefix + key: value for key, value in losses.items()}
+
+
+def check_cfg_keys(cfg: dict, allowed, where: str) -> None:
+    """Refuse keys of ``cfg`` not in ``allowed`` (a typo such as
+    ``thresold=0.0`` would otherwise be ignored), naming the key, the
+    closest allowed one and every allowed key."""
+    for key in cfg:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, list(allowed), n=1)
+            hint = f' (did you mean {close[0]!r}?)' if close else ''
+            raise KeyError(
+                f'{where}: unknown key {key!r}{hint}; allowed keys: '
+                f'{sorted(allowed)}')
 
 
 @MODELS.register_module()
@@ -46,6 +60,23 @@ class SemiBaseRecognizer(BaseModel):
         init_cfg (dict, optional): initialisation config.
     """
 
+    #: ``semi_train_cfg`` keys and defaults; each class of the hierarchy
+    #: adds its own (merged along the MRO by :meth:`train_cfg_defaults`),
+    #: and a key outside them is refused when the model is built
+    default_train_cfg: dict = dict(labeled_branch='labeled')
+    #: ``semi_test_cfg`` keys (``predict_on``: the network that predicts)
+    test_cfg_keys = ('predict_on', )
+
+    @classmethod
+    def train_cfg_defaults(cls) -> dict:
+        """``default_train_cfg`` of every class in the MRO, subclasses
+        overriding their bases."""
+        defaults = {}
+        for klass in reversed(cls.__mro__):
+            defaults.update(
+                copy.deepcopy(vars(klass).get('default_train_cfg', {})))
+        return defaults
+
     def __init__(self,
                  recognizer: dict,
                  data_preprocessor: Optional[dict] = None,
@@ -67,8 +98,14 @@ class SemiBaseRecognizer(BaseModel):
             self.teacher = MODELS.build(copy.deepcopy(recognizer))
             self.teacher.requires_grad_(False)
             self.teacher.eval()
-        self.semi_train_cfg = ConfigDict(semi_train_cfg or {})
-        self.semi_train_cfg.setdefault('labeled_branch', 'labeled')
+        name = type(self).__name__
+        defaults = self.train_cfg_defaults()
+        check_cfg_keys(semi_train_cfg or {}, defaults,
+                       f'{name} model.semi_train_cfg')
+        check_cfg_keys(semi_test_cfg or {}, self.test_cfg_keys,
+                       f'{name} model.semi_test_cfg')
+        self.semi_train_cfg = ConfigDict(defaults)
+        self.semi_train_cfg.update(copy.deepcopy(semi_train_cfg or {}))
         self.semi_test_cfg = ConfigDict(semi_test_cfg or {})
         self.semi_test_cfg.setdefault(
             'predict_on', 'teacher' if with_teacher else 'student')
@@ -85,6 +122,22 @@ class SemiBaseRecognizer(BaseModel):
         for _, teacher in self.ema_pairs():
             teacher.train(False)
         return self
+
+    def trained_networks(self) -> Dict[str, torch.nn.Module]:
+        """The MMAction2 recognizers trained by gradient, by attribute name
+        (the student; co-training methods add their auxiliary network).
+        Parameter-wise optimizer settings written for a recognizer (e.g.
+        TSM's ``fc_lr5``) are applied to each of them on its own by
+        :class:`SemiOptimWrapperConstructor`, never to a teacher."""
+        return dict(student=self.student)
+
+    def required_branches(self) -> Dict[str, Sequence[str]]:
+        """Branches a training batch must hold, by source: ``labeled``
+        (from labeled videos) and ``unlabeled``; checked against the data
+        pipelines when the training loop is built."""
+        return dict(
+            labeled=[self.semi_train_cfg.labeled_branch],
+            unlabeled=list(self.unlabeled_branches))
 
     def ema_pairs(self) -> list:
         """``(student module, teacher module)`` pairs whose teacher side is

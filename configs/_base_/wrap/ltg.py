@@ -1,0 +1,9 @@
+# LTG around any MMAction2 recognizer: everything but the model and the
+# data. Inherit it after the recognizer's model config and write
+#   model = dict(_delete_=True, primary=_base_.model, auxiliary=dict(
+#       _base_.model, data_preprocessor=_base_.tg_data_preprocessor),
+#       **_base_.semi_model)
+# plus train/val/test dataloaders whose MultiBranch pipelines build the
+# branches the method needs (SemiIterBasedTrainLoop names any that is
+# missing). Runtime and schedule: ./runtime.py.
+_base_ = ['./runtime.py', '../semi/ltg.py']

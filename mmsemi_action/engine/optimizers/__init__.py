@@ -1,0 +1,3 @@
+from .semi_optim_wrapper_constructor import SemiOptimWrapperConstructor
+
+__all__ = ['SemiOptimWrapperConstructor']
