@@ -13,12 +13,13 @@ from mmengine.runner import Runner
 from conftest import REPO
 from test_end_to_end import data_options
 
+#: full configs shipped in the installed mmaction2 (its .mim/configs)
 STOCK = dict(
-    tsm='mmaction::recognition/tsm/'
+    tsm='recognition/tsm/'
     'tsm_imagenet-pretrained-r50_8xb16-1x1x8-50e_kinetics400-rgb.py',
-    slowonly='mmaction::recognition/slowonly/'
+    slowonly='recognition/slowonly/'
     'slowonly_r50_8xb16-4x16x1-256e_kinetics400-rgb.py',
-    timesformer='mmaction::recognition/timesformer/'
+    timesformer='recognition/timesformer/'
     'timesformer_divST_8xb8-8x32x1-15e_kinetics400-rgb.py')
 METHODS = dict(
     fixmatch='fixmatch/fixmatch_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
@@ -39,6 +40,7 @@ def tiny_recognizer(model, name: str, frames: int):
     backbone = model.backbone
     backbone.pretrained = None
     if name == 'tsm':
+        backbone.pretrained2d = False  # else it loads `pretrained` anyway
         backbone.depth = 18
         backbone.num_segments = frames
         model.cls_head.num_segments = frames
@@ -69,7 +71,10 @@ def wrap(stock: str, method: str, root: str, work_dir) -> Config:
     """``stock`` whole (schedule, optimizer, checkpoint, logging) with the
     model and data of ``method``'s synthetic config around its recognizer,
     and ``SemiIterBasedTrainLoop(max_epochs=2)``."""
-    cfg = Config.fromfile(STOCK[stock])
+    import mmaction
+    cfg = Config.fromfile(
+        osp.join(osp.dirname(mmaction.__file__), '.mim', 'configs',
+                 STOCK[stock]))
     ours = Config.fromfile(osp.join(REPO, 'configs', METHODS[method]))
     ours.merge_from_dict(data_options(root))
     model = copy.deepcopy(ours.model)
