@@ -96,6 +96,7 @@ def test_readme_recognizer_snippet_trains_and_tests(tiny_coarse, user_dir):
         'train_cfg.max_iters': 2,
         'train_cfg.val_interval': 2,
         'default_hooks.checkpoint.interval': 2,
+        'default_hooks.logger.interval': 1,
         'val_dataloader.num_workers': 2,
     })
     train, test = readme_commands()

@@ -45,3 +45,34 @@ def test_class_is_the_motion_not_the_appearance():
         assert x1 - x0 > 5
         x0, x1 = _object_x(left)
         assert x0 - x1 > 5
+
+
+def _generate(*args):
+    import os.path as osp
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    return subprocess.run(
+        [sys.executable,
+         osp.join(REPO, 'tools', 'data', 'generate_synthetic.py')] +
+        list(args), capture_output=True, text=True)
+
+
+def test_generator_presets_run_with_their_defaults(tmp_path):
+    """``--preset tiny`` alone: 1 label per class (4 training videos per
+    class leave 3 unlabeled); ``--help`` lists the presets; a split that
+    would leave no unlabeled video is refused by name."""
+    res = _generate(str(tmp_path / 'tiny'), '--preset', 'tiny')
+    assert res.returncode == 0, res.stderr[-2000:]
+    labeled = (tmp_path / 'tiny' / 'labeled.txt').read_text().split('\n')
+    unlabeled = (tmp_path / 'tiny' / 'unlabeled.txt').read_text().split('\n')
+    assert len([x for x in labeled if x]) == 8
+    assert len([x for x in unlabeled if x]) == 24
+    import re
+    assert 'tiny: 4 train + 2 val videos per class' in re.sub(
+        r'\s+', ' ', _generate('--help').stdout)
+    res = _generate(str(tmp_path / 'bad'), '--preset', 'tiny',
+                    '--labels-per-class', '4')
+    assert res.returncode == 2
+    assert '--labels-per-class [4] must lie in [1, 3]' in res.stderr
