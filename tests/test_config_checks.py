@@ -260,4 +260,3 @@ def test_the_loop_routes_the_optim_wrapper(tiny_coarse, tmp_path):
     assert group['lr'] == pytest.approx(0.5)
     teacher = {id(p) for p in runner.model.teacher.parameters()}
     assert not any(id(p) in teacher for g in groups for p in g['params'])
-

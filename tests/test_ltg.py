@@ -1,18 +1,15 @@
 """LTG: alignment and contrastive losses, fused pseudo-labels, gradients,
 and the cross-rank contrastive loss."""
 import math
-import os
-import tempfile
 
 import numpy as np
 import pytest
 import torch
-import torch.distributed as dist
-import torch.multiprocessing as mp
 import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmengine.logging import MessageHub
 
+from _dist import run_two_processes
 from _models import batch, tiny_recognizer
 from mmsemi_action.models.utils import recognizer_logits
 
@@ -86,20 +83,6 @@ def test_info_nce_against_hand_computation():
     assert loss(torch.tensor(q), torch.tensor(q)) < value
 
 
-def _info_nce_worker(rank, world_size, init_file, q, k, out):
-    dist.init_process_group('gloo', init_method=f'file://{init_file}',
-                            rank=rank, world_size=world_size)
-    n = q.shape[0] // world_size
-    local_q = q[rank * n:(rank + 1) * n].clone().requires_grad_(True)
-    local_k = k[rank * n:(rank + 1) * n].clone().requires_grad_(True)
-    loss = MODELS.build(dict(type='CrossModalInfoNCELoss', temperature=0.3))
-    value = loss(local_q, local_k)
-    value.backward()
-    torch.save(dict(loss=value.detach(), q_grad=local_q.grad,
-                    k_grad=local_k.grad), f'{out}.{rank}')
-    dist.destroy_process_group()
-
-
 def test_info_nce_two_processes_equal_one_process_with_whole_batch():
     torch.manual_seed(0)
     q, k = torch.randn(6, 5), torch.randn(6, 5)
@@ -108,16 +91,13 @@ def test_info_nce_two_processes_equal_one_process_with_whole_batch():
     loss = MODELS.build(dict(type='CrossModalInfoNCELoss', temperature=0.3))
     expected = loss(whole_q, whole_k)
     expected.backward()
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, 'result')
-        mp.spawn(_info_nce_worker, args=(2, os.path.join(tmp, 'init'), q, k,
-                                         out), nprocs=2, join=True)
-        ranks = [torch.load(f'{out}.{r}') for r in range(2)]
+    ranks = run_two_processes(
+        dict(type='CrossModalInfoNCELoss', temperature=0.3), q, k)
     # DDP averages over ranks: the mean of the ranks' losses and gradients
     assert torch.stack([r['loss'] for r in ranks]).mean().item() == \
         pytest.approx(expected.item(), rel=1e-5)
-    q_grad = torch.cat([r['q_grad'] for r in ranks]) / 2
-    k_grad = torch.cat([r['k_grad'] for r in ranks]) / 2
+    q_grad = torch.cat([r['grads'][0] for r in ranks]) / 2
+    k_grad = torch.cat([r['grads'][1] for r in ranks]) / 2
     assert torch.allclose(q_grad, whole_q.grad, atol=1e-6)
     assert torch.allclose(k_grad, whole_k.grad, atol=1e-6)
 

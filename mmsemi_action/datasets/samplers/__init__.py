@@ -1,3 +1,3 @@
 from .semi_sampler import SemiSupervisedSampler, fill_sampler_batch_size
 
-__all__ = ['SemiSupervisedSampler']
+__all__ = ['SemiSupervisedSampler', 'fill_sampler_batch_size']

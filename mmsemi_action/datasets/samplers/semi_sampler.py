@@ -160,7 +160,9 @@ class SemiSupervisedSampler(Sampler):
                 order = self._order(source, size, pass_idx)
 
     def __iter__(self) -> Iterator[int]:
-        streams = [self._source_stream(s) for s in range(len(self.source_ratio))]
+        streams = [
+            self._source_stream(s) for s in range(len(self.source_ratio))
+        ]
         while True:
             for stream, num in zip(streams, self.num_per_source):
                 for _ in range(num):

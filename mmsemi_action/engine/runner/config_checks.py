@@ -94,7 +94,8 @@ def route_optim_wrapper(runner) -> None:
     cfg['paramwise_cfg'] = dict(constructor=inner, paramwise_cfg=paramwise)
     if inner != 'DefaultOptimWrapperConstructor' or paramwise:
         _log(f'optim_wrapper {inner} (paramwise_cfg={paramwise}) is applied '
-             'to each trained network on its own (SemiOptimWrapperConstructor)')
+             'to each trained network on its own '
+             '(SemiOptimWrapperConstructor)')
 
 
 def _pipeline_branches(dataset) -> Dict[str, None]:

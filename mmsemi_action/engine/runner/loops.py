@@ -9,9 +9,10 @@ from mmengine.runner import IterBasedTrainLoop, ValLoop
 from mmengine.runner.loops import _InfiniteDataloaderIterator
 from mmengine.runner.utils import calc_dynamic_intervals
 
-from ...datasets.samplers import SemiSupervisedSampler, fill_sampler_batch_size
+from ...datasets.samplers import (SemiSupervisedSampler,
+                                  fill_sampler_batch_size)
 from .config_checks import (check_branches, check_label_range,
-                          convert_epoch_settings, route_optim_wrapper)
+                            convert_epoch_settings, route_optim_wrapper)
 
 
 class _SkipIterator:
@@ -166,8 +167,9 @@ class TeacherStudentValLoop(ValLoop):
             model = model.module
         if not hasattr(model, 'semi_test_cfg'):
             return super().run()
-        names = ['student'] if model.teacher is None else ['teacher',
-                                                            'student']
+        names = ['student'] if model.teacher is None else [
+            'teacher', 'student'
+        ]
         self.runner.call_hook('before_val')
         self.runner.call_hook('before_val_epoch')
         self.runner.model.eval()

@@ -1,10 +1,14 @@
 from .adaptive_contrastive_loss import AdaptiveContrastiveLoss
-from .consistency_losses import MaskedCrossEntropyLoss, SoftmaxMSELoss
+from .consistency_losses import (MaskedCrossEntropyLoss, SoftmaxJSLoss,
+                                 SoftmaxKLLoss, SoftmaxMSELoss)
 from .dino_loss import DINOCrossEntropyLoss
 from .feature_alignment_loss import FeatureAlignmentLoss
-from .info_nce_loss import CrossModalInfoNCELoss
+from .info_nce_loss import CrossModalInfoNCELoss, info_nce_terms
+from .temporal_contrastive_loss import TemporalContrastiveLoss
 
 __all__ = [
     'MaskedCrossEntropyLoss', 'SoftmaxMSELoss', 'FeatureAlignmentLoss',
-    'CrossModalInfoNCELoss', 'AdaptiveContrastiveLoss', 'DINOCrossEntropyLoss'
+    'CrossModalInfoNCELoss', 'AdaptiveContrastiveLoss',
+    'DINOCrossEntropyLoss', 'SoftmaxKLLoss', 'SoftmaxJSLoss',
+    'TemporalContrastiveLoss', 'info_nce_terms'
 ]

@@ -1,4 +1,5 @@
-"""Cross-modal InfoNCE (LTG Eq. 10; SimCLR / CMC style)."""
+"""The InfoNCE core of every contrastive loss of the package, and LTG's
+cross-modal InfoNCE (Eq. 10; SimCLR / CMC style)."""
 import torch
 import torch.nn.functional as F
 from mmaction.registry import MODELS
@@ -6,6 +7,36 @@ from mmengine.dist import get_rank
 from torch import Tensor, nn
 
 from ..dist_utils import all_gather_with_grad
+
+
+def info_nce_terms(logits: Tensor,
+                   anchors: Tensor,
+                   positives: Tensor,
+                   negatives: Tensor,
+                   positive_in_denominator: bool = True) -> Tensor:
+    """InfoNCE over arbitrary (anchor, positive) pairs, each with its own
+    negatives: ``-log(exp(l_ap) / (sum_{k in N_p} exp(l_ak) [+ exp(l_ap)]))``.
+
+    Args:
+        logits (Tensor): ``(A, K)`` anchor-key similarities over the
+            temperature.
+        anchors (Tensor): ``(P, )`` anchor (row) of each pair.
+        positives (Tensor): ``(P, )`` positive key (column) of each pair.
+        negatives (Tensor): ``(P, K)`` bool, the negative keys of each pair
+            (TimeBalance's Eq. 1 gives every pair its own set).
+        positive_in_denominator (bool): add the positive to the denominator
+            (SimCLR / CMC / TCLR: a softmax cross-entropy); TimeBalance's
+            Eq. 1 and 3 leave it out.
+
+    Returns:
+        Tensor: ``(P, )`` loss terms.
+    """
+    rows = logits[anchors]  # (P, K)
+    pos = rows.gather(1, positives[:, None])[:, 0]
+    neg = rows.masked_fill(~negatives, float('-inf')).logsumexp(1)
+    if positive_in_denominator:
+        neg = torch.logaddexp(neg, pos)
+    return neg - pos
 
 
 @MODELS.register_module()
@@ -55,8 +86,9 @@ class CrossModalInfoNCELoss(nn.Module):
         local = torch.arange(n, device=q.device) + offset
         own = torch.cat([local, local + total])  # each anchor's own column
         positive = torch.cat([local + total, local])
-        self_pair = torch.zeros_like(logits, dtype=torch.bool)
-        self_pair[torch.arange(2 * n, device=q.device), own] = True
-        logits = logits.masked_fill(self_pair, float('-inf'))
-        loss = F.cross_entropy(logits, positive)
+        rows = torch.arange(2 * n, device=q.device)
+        negatives = torch.ones_like(logits, dtype=torch.bool)
+        negatives[rows, own] = False
+        negatives[rows, positive] = False
+        loss = info_nce_terms(logits, rows, positive, negatives).mean()
         return self.loss_weight * loss

@@ -1,0 +1,153 @@
+"""TimeBalance (Dave et al., CVPR 2023): the self-supervised objectives,
+the temporal similarity score and the distillation distances against
+hand computations of the paper's equations."""
+import math
+
+import numpy as np
+import pytest
+import torch
+from mmaction.registry import MODELS
+from scipy.spatial.distance import jensenshannon
+from scipy.stats import entropy
+
+from _dist import run_two_processes
+from mmsemi_action.models.temporal_similarity import \
+    temporal_similarity_score
+
+
+def h(u, v, tau):
+    """Eq. 1's h: exp of the cosine over tau."""
+    return math.exp(float(np.dot(u, v) / np.linalg.norm(u) /
+                          np.linalg.norm(v)) / tau)
+
+
+def l_invariant_by_hand(z, tau):
+    """Eq. 1, summed over t1 != t2 per video, averaged over videos."""
+    b, n, _ = z.shape
+    total = 0.0
+    for i in range(b):
+        for t1 in range(n):
+            for t2 in range(n):
+                if t1 == t2:
+                    continue
+                den = sum(h(z[i, t1], z[j, t1], tau) +
+                          h(z[i, t1], z[j, t2], tau)
+                          for j in range(b) if j != i)
+                total -= math.log(h(z[i, t1], z[i, t2], tau) / den)
+    return total / b
+
+
+def l_distinctive_by_hand(z, za, tau):
+    """Eq. 3, summed over t1 per video, averaged over videos."""
+    b, n, _ = z.shape
+    total = 0.0
+    for i in range(b):
+        for t1 in range(n):
+            den = sum(h(z[i, t1], z[i, t2], tau) + h(z[i, t1], za[i, t2], tau)
+                      for t2 in range(n) if t2 != t1)
+            total -= math.log(h(z[i, t1], za[i, t1], tau) / den)
+    return total / b
+
+
+def test_invariant_loss_is_eq1():
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(3, 4, 5))
+    loss = MODELS.build(dict(type='TemporalContrastiveLoss',
+                             objective='invariant', temperature=0.1))
+    assert loss(torch.tensor(z)).item() == pytest.approx(
+        l_invariant_by_hand(z, 0.1), rel=1e-9)
+
+
+def test_distinctive_loss_is_eq3_and_ignores_other_videos():
+    rng = np.random.default_rng(2)
+    z, za = rng.normal(size=(3, 4, 5)), rng.normal(size=(3, 4, 5))
+    loss = MODELS.build(dict(type='TemporalContrastiveLoss',
+                             objective='distinctive', temperature=0.1))
+    value = loss(torch.tensor(z), torch.tensor(za)).item()
+    assert value == pytest.approx(l_distinctive_by_hand(z, za, 0.1),
+                                  rel=1e-9)
+    # a video's terms do not depend on the other videos
+    single = loss(torch.tensor(z[:1]), torch.tensor(za[:1])).item()
+    assert single == pytest.approx(l_distinctive_by_hand(z[:1], za[:1], 0.1),
+                                   rel=1e-9)
+
+
+def l_local_global_by_hand(z, s, tau):
+    """TCLR's local-global loss: each local clip against the n slices and
+    each slice against the n local clips (softmax over the n), aligned
+    timestamp positive; mean of the two directions, summed per video."""
+    b, n, _ = z.shape
+    total = 0.0
+    for i in range(b):
+        for t in range(n):
+            for a, keys in ((z[i, t], s[i]), (s[i, t], z[i])):
+                den = sum(h(a, keys[u], tau) for u in range(n))
+                total -= math.log(h(a, keys[t], tau) / den)
+    return total / (2 * b)
+
+
+def test_local_global_loss_is_tclr():
+    rng = np.random.default_rng(5)
+    z, s = rng.normal(size=(2, 4, 5)), rng.normal(size=(2, 4, 5))
+    loss = MODELS.build(dict(type='TemporalContrastiveLoss',
+                             objective='local_global', temperature=0.1))
+    assert loss(torch.tensor(z), torch.tensor(s)).item() == pytest.approx(
+        l_local_global_by_hand(z, s, 0.1), rel=1e-9)
+
+
+def test_temporal_similarity_score_is_eq6():
+    rng = np.random.default_rng(3)
+    zi, zd = rng.normal(size=(2, 4, 6)), rng.normal(size=(2, 4, 6))
+
+    def cos(u, v):
+        return float(np.dot(u, v) / np.linalg.norm(u) / np.linalg.norm(v))
+
+    n = 4
+    expected = [
+        sum(cos(zi[b, a], zi[b, c]) + cos(zd[b, a], zd[b, c])
+            for a in range(n) for c in range(n) if a != c) / (2 * n * (n - 1))
+        for b in range(2)
+    ]
+    got = temporal_similarity_score(torch.tensor(zi), torch.tensor(zd))
+    assert got.tolist() == pytest.approx(expected, rel=1e-9)
+    # identical clips: s = 1
+    same = torch.ones(1, 3, 4)
+    assert temporal_similarity_score(same, same).item() == pytest.approx(1)
+
+
+@pytest.mark.parametrize('loss_type', ['SoftmaxMSELoss', 'SoftmaxKLLoss',
+                                       'SoftmaxJSLoss'])
+def test_distillation_distances(loss_type):
+    """L2 (Eq. 8, summed over classes), KL(p_T || p_S) and JS against
+    scipy."""
+    rng = np.random.default_rng(4)
+    logits = rng.normal(size=(3, 5))
+    p_t = rng.dirichlet(np.ones(5), size=3)
+    p_s = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    if loss_type == 'SoftmaxMSELoss':
+        cfg = dict(type=loss_type, class_reduction='sum')
+        expected = ((p_t - p_s)**2).sum(1).mean()
+    elif loss_type == 'SoftmaxKLLoss':
+        cfg = dict(type=loss_type)
+        expected = np.mean([entropy(p_t[i], p_s[i]) for i in range(3)])
+    else:
+        cfg = dict(type=loss_type)
+        expected = np.mean([jensenshannon(p_t[i], p_s[i])**2
+                            for i in range(3)])
+    loss = MODELS.build(cfg)
+    got = loss(torch.tensor(logits), torch.tensor(p_t)).item()
+    assert got == pytest.approx(expected, rel=1e-9)
+
+
+def test_invariant_two_processes_equal_one_process():
+    torch.manual_seed(0)
+    z = torch.randn(4, 3, 5)
+    cfg = dict(type='TemporalContrastiveLoss', objective='invariant')
+    whole = z.clone().requires_grad_(True)
+    expected = MODELS.build(cfg)(whole)
+    expected.backward()
+    ranks = run_two_processes(cfg, z)
+    assert torch.stack([r['loss'] for r in ranks]).mean().item() == \
+        pytest.approx(expected.item(), rel=1e-6)
+    grad = torch.cat([r['grads'][0] for r in ranks]) / 2
+    assert torch.allclose(grad, whole.grad, atol=1e-6)
