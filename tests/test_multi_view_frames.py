@@ -223,3 +223,23 @@ def test_multi_scale_clips_share_one_decode(counter_video, seed):
     assert frames['long_0'][0] == start
     assert frames['long_1'][0] == 0  # the whole video
     assert sorted(set().union(*frames.values())) == calls[0].tolist()
+
+
+def test_shifted_views_are_consecutive_clips_of_the_anchor(counter_video):
+    """TimeBalance's views: a long anchor clip and n consecutive clips
+    starting ``shift`` frames after its first frame, one decode."""
+    views = dict(long=dict(clip_len=8, frame_interval=4))
+    views.update({f'clip_{t}': dict(clip_len=8, frame_interval=1,
+                                    shift=8 * t) for t in range(4)})
+    calls = []
+    pipeline = build_pipeline(views, calls=calls)
+    for seed in range(5):
+        np.random.seed(seed)
+        packed = pipeline(dict(filename=counter_video, start_index=0,
+                               modality='RGB', label=0))
+        long = view_indices(packed, 'long')
+        assert np.all(np.diff(long) == 4)
+        for t in range(4):
+            assert view_indices(packed, f'clip_{t}') == list(
+                range(long[0] + 8 * t, long[0] + 8 * t + 8))
+    assert len(calls) == 5  # one decode per sample

@@ -2,15 +2,22 @@
 the temporal similarity score and the distillation distances against
 hand computations of the paper's equations."""
 import math
+import os.path as osp
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import torch
 from mmaction.registry import MODELS
+from mmengine.config import Config
+from mmengine.runner import Runner
+from mmengine.runner.checkpoint import _load_checkpoint
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import entropy
 
 from _dist import run_two_processes
+from conftest import REPO
 from mmsemi_action.models.temporal_similarity import \
     temporal_similarity_score
 
@@ -151,3 +158,98 @@ def test_invariant_two_processes_equal_one_process():
         pytest.approx(expected.item(), rel=1e-6)
     grad = torch.cat([r['grads'][0] for r in ranks]) / 2
     assert torch.allclose(grad, whole.grad, atol=1e-6)
+
+
+# ------------------------------------------------------------ stage 1
+SSL_CONFIGS = {
+    objective: osp.join(
+        REPO, 'configs', 'timebalance',
+        f'timebalance-ssl-{objective}_r3d18-tiny_1xb8-2k-iter_'
+        'synthetic-long.py')
+    for objective in ('invariant', 'distinctive')
+}
+
+
+@pytest.fixture(scope='module')
+def tiny_long(tmp_path_factory):
+    """Tiny synthetic set with 64-frame videos (room for 4 clips of 8)."""
+    out = str(tmp_path_factory.mktemp('synthetic-long'))
+    subprocess.run([
+        sys.executable,
+        osp.join(REPO, 'tools', 'data', 'generate_synthetic.py'), out,
+        '--preset', 'tiny', '--num-frames', '64'
+    ], check=True, capture_output=True)
+    return out
+
+
+def ssl_cfg(objective, root, work_dir, max_iters):
+    cfg = Config.fromfile(SSL_CONFIGS[objective])
+    opts = {
+        'train_dataloader.batch_size': 4,
+        'train_dataloader.num_workers': 2,
+        'train_cfg.max_iters': max_iters,
+        'default_hooks.checkpoint.interval': 2,
+        'default_hooks.logger.interval': 1,
+        'randomness': dict(seed=0, deterministic=True),
+    }
+    for source in ('labeled', 'unlabeled'):
+        key = f'train_dataloader.dataset.{source}'
+        opts[f'{key}.ann_file'] = f'{root}/{source}.txt'
+        opts[f'{key}.data_prefix.video'] = root
+    cfg.merge_from_dict(opts)
+    cfg.work_dir = str(work_dir)
+    return cfg
+
+
+@pytest.mark.parametrize('objective', ['invariant', 'distinctive'])
+def test_ssl_teacher_trains_and_resumes_exactly(tiny_long, tmp_path,
+                                                objective):
+    """Stage 1 through the runner (2 workers): the objective's losses are
+    logged, labels are not needed, and resuming at iteration 2 gives the
+    weights of an uninterrupted run of 4 iterations."""
+    full = Runner.from_cfg(ssl_cfg(objective, tiny_long, tmp_path / 'a', 4))
+    full.train()
+    keys = ['loss_inv'] if objective == 'invariant' else ['loss_d1',
+                                                          'loss_d2']
+    for key in keys:
+        assert f'train/{key}' in full.message_hub.log_scalars, key
+    part = ssl_cfg(objective, tiny_long, tmp_path / 'b', 4)
+    part.resume = True
+    part.load_from = str(tmp_path / 'a' / 'iter_2.pth')
+    Runner.from_cfg(part).train()
+    a = _load_checkpoint(str(tmp_path / 'a' / 'iter_4.pth'))['state_dict']
+    b = _load_checkpoint(str(tmp_path / 'b' / 'iter_4.pth'))['state_dict']
+    c = _load_checkpoint(part.load_from)['state_dict']
+    key = 'recognizer.backbone.conv1.conv.weight'
+    assert not torch.equal(a[key], c[key])
+    for name, value in a.items():
+        assert torch.equal(value, b[name]), name
+
+
+def test_ssl_losses_are_the_objectives_on_its_projections():
+    """The model's loss is L_I, or L_D1 + L_D2, of its own projections of
+    the clips, copies and long-clip slices (labels absent)."""
+    from _models import tiny_recognizer
+    torch.manual_seed(0)
+    model = MODELS.build(dict(
+        type='TemporalSelfSupervisedModel',
+        recognizer=tiny_recognizer(), objective='distinctive',
+        num_clips=2))
+    shape = (3, 1, 3, 8, 16, 16)
+    inputs = {name: torch.randn(shape) for name in
+              ['clip_0', 'clip_1', 'aug_0', 'aug_1']}
+    inputs['long'] = torch.randn(3, 1, 3, 16, 16, 16)
+    model.train()
+    losses = model.loss(inputs)
+    z = model.project([inputs[n] for n in
+                       ['clip_0', 'clip_1', 'aug_0', 'aug_1']])
+    d1 = MODELS.build(dict(type='TemporalContrastiveLoss',
+                           objective='distinctive'))(z[:, :2], z[:, 2:])
+    d2 = MODELS.build(dict(type='TemporalContrastiveLoss',
+                           objective='local_global'))(
+                               z[:, :2], model.slice_projections(
+                                   inputs['long']))
+    assert losses['loss_d1'].item() == pytest.approx(d1.item(), rel=1e-5)
+    assert losses['loss_d2'].item() == pytest.approx(d2.item(), rel=1e-5)
+    assert model.required_branches()['unlabeled'] == [
+        'clip_0', 'clip_1', 'aug_0', 'aug_1', 'long']

@@ -50,6 +50,9 @@ PRESETS = dict(
     small=dict(train_per_class=20, val_per_class=10, num_frames=16, size=64),
     benchmark=dict(
         train_per_class=60, val_per_class=25, num_frames=16, size=64),
+    # room for several clips per video (TimeBalance's n consecutive clips,
+    # ACL+MTL's long strides, CMPL's time offset)
+    long=dict(train_per_class=60, val_per_class=25, num_frames=64, size=64),
 )
 
 

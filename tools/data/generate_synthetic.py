@@ -45,7 +45,7 @@ def write_splits(out_dir, labels_per_class, seeds, unlabeled_with_labels):
 
 #: labels per class of the default split of each preset (at most a
 #: quarter of its training videos per class, so unlabeled videos remain)
-DEFAULT_LABELS = dict(tiny=1, small=5, benchmark=10)
+DEFAULT_LABELS = dict(tiny=1, small=5, benchmark=10, long=10)
 
 
 def preset_help() -> str:

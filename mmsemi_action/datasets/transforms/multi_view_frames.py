@@ -37,11 +37,16 @@ class SampleMultiViewFrames(BaseTransform):
     A view may also ask for the frame ``pair_offset`` frames after each of
     its frames (clamped to the last frame), e.g. for
     :class:`TemporalGradient` (``x_t - x_{t+n}``); their places are kept as
-    ``pair_positions``.
+    ``pair_positions``. A view with ``shift`` starts ``shift`` frames after
+    the anchor's first frame instead (no offset), e.g. TimeBalance's ``n``
+    consecutive clips of one long anchor clip: ``long=dict(clip_len=16,
+    frame_interval=4)``, ``clip_t=dict(clip_len=16, frame_interval=1,
+    shift=16 * t)``.
 
     Args:
         views (dict): view name -> ``dict(clip_len=int, frame_interval=int,
-            pair_offset=int (optional))``; the first one is the anchor.
+            pair_offset=int (optional), shift=int (optional))``; the first
+            one is the anchor.
         max_offset (float): ``t_s`` in seconds. Defaults to 0 (all views
             share the anchor's centre).
         fps (float): frame rate for videos without ``avg_fps``.
@@ -55,18 +60,23 @@ class SampleMultiViewFrames(BaseTransform):
                  test_mode: bool = False) -> None:
         if not views:
             raise ValueError('SampleMultiViewFrames needs at least one view')
-        self.views = {}
+        self.views, self.shifts = {}, {}
         for name, view in views.items():
             clip_len = int(view.get('clip_len', 0))
             interval = int(view.get('frame_interval', 1))
             pair_offset = int(view.get('pair_offset', 0))
-            unknown = set(view) - {'clip_len', 'frame_interval', 'pair_offset'}
-            if clip_len < 1 or interval < 1 or pair_offset < 0 or unknown:
+            shift = view.get('shift')
+            unknown = set(view) - {
+                'clip_len', 'frame_interval', 'pair_offset', 'shift'
+            }
+            if clip_len < 1 or interval < 1 or pair_offset < 0 or unknown \
+                    or (shift is not None and int(shift) < 0):
                 raise ValueError(
                     f'SampleMultiViewFrames view {name!r}: clip_len and '
-                    'frame_interval must be >= 1, pair_offset >= 0 (no other '
-                    f'keys), got {view}')
+                    'frame_interval must be >= 1, pair_offset and shift >= 0 '
+                    f'(no other keys), got {view}')
             self.views[name] = (clip_len, interval, pair_offset)
+            self.shifts[name] = None if shift is None else int(shift)
         if max_offset < 0:
             raise ValueError(f'max_offset must be >= 0, got {max_offset}')
         self.max_offset = float(max_offset)
@@ -89,7 +99,7 @@ class SampleMultiViewFrames(BaseTransform):
             raise ValueError(
                 f'{results.get("filename", "video")}: no frames to sample')
         fps = results.get('avg_fps') or self.fps
-        anchor_centre = None
+        anchor_centre = anchor_start = None
         view_inds = {}
         pair_inds = {}
         for name, (clip_len, interval, pair_offset) in self.views.items():
@@ -98,9 +108,12 @@ class SampleMultiViewFrames(BaseTransform):
             if centre is not None and not self.test_mode and self.max_offset:
                 centre += np.random.uniform(-self.max_offset,
                                             self.max_offset) * fps
-            start = self._start(total, span, centre)
+            if self.shifts[name] is not None and anchor_start is not None:
+                start = anchor_start + self.shifts[name]
+            else:
+                start = self._start(total, span, centre)
             if anchor_centre is None:
-                anchor_centre = start + span / 2
+                anchor_centre, anchor_start = start + span / 2, start
             view_inds[name] = np.mod(
                 start + np.arange(clip_len) * interval, total)
             if pair_offset:

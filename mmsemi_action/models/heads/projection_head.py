@@ -17,6 +17,8 @@ class MLPProjectionHead(nn.Module):
         out_channels (int): embedding size. Defaults to 128.
         hidden_channels (int, optional): defaults to ``in_channels``.
         num_layers (int): defaults to 3.
+        out_norm (bool): BatchNorm after the last layer (TimeBalance's g,
+            supp. B.1.2: Linear-BN-ReLU-Linear-BN). Defaults to False.
 
     Shapes: ``(N, in_channels)`` -> ``(N, out_channels)``.
     """
@@ -25,7 +27,8 @@ class MLPProjectionHead(nn.Module):
                  in_channels: int,
                  out_channels: int = 128,
                  hidden_channels: Optional[int] = None,
-                 num_layers: int = 3) -> None:
+                 num_layers: int = 3,
+                 out_norm: bool = False) -> None:
         super().__init__()
         if num_layers < 1:
             raise ValueError(f'num_layers must be >= 1, got {num_layers}')
@@ -36,6 +39,8 @@ class MLPProjectionHead(nn.Module):
                        nn.ReLU(inplace=True)]
             width = hidden
         layers.append(nn.Linear(width, out_channels))
+        if out_norm:
+            layers.append(nn.BatchNorm1d(out_channels))
         self.mlp = nn.Sequential(*layers)
 
     def forward(self, x: Tensor) -> Tensor:

@@ -5,9 +5,11 @@ from .fixmatch import FixMatchRecognizer
 from .ltg import LTGRecognizer
 from .mean_teacher import MeanTeacherRecognizer
 from .semi_base import SemiBaseRecognizer
+from .temporal_ssl import TemporalSelfSupervisedModel
 
 __all__ = [
     'SemiBaseRecognizer', 'FixMatchRecognizer', 'MeanTeacherRecognizer',
     'CoTrainingRecognizer', 'CMPLRecognizer', 'LTGRecognizer',
-    'ACLMTLRecognizer', 'cross_scale_calibration'
+    'ACLMTLRecognizer', 'cross_scale_calibration',
+    'TemporalSelfSupervisedModel'
 ]
