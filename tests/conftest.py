@@ -14,14 +14,19 @@ def _mmaction_scope():
     init_default_scope('mmaction')
 
 
+def generate_synthetic(out: str, *args: str) -> str:
+    """Write a synthetic set with ``tools/data/generate_synthetic.py``."""
+    subprocess.run([
+        sys.executable,
+        osp.join(REPO, 'tools', 'data', 'generate_synthetic.py'), out
+    ] + list(args), check=True, capture_output=True)
+    return out
+
+
 @pytest.fixture(scope='session')
 def tiny_coarse(tmp_path_factory):
     """A tiny synthetic-coarse set: 8 classes, 4 train + 2 val per class,
     1 label per class."""
-    out = str(tmp_path_factory.mktemp('synthetic-coarse'))
-    subprocess.run([
-        sys.executable,
-        osp.join(REPO, 'tools', 'data', 'generate_synthetic.py'), out,
-        '--preset', 'tiny', '--labels-per-class', '1'
-    ], check=True, capture_output=True)
-    return out
+    return generate_synthetic(
+        str(tmp_path_factory.mktemp('synthetic-coarse')), '--preset', 'tiny',
+        '--labels-per-class', '1')

@@ -3,8 +3,6 @@ the temporal similarity score and the distillation distances against
 hand computations of the paper's equations."""
 import math
 import os.path as osp
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -17,7 +15,7 @@ from scipy.spatial.distance import jensenshannon
 from scipy.stats import entropy
 
 from _dist import run_two_processes
-from conftest import REPO
+from conftest import REPO, generate_synthetic
 from mmsemi_action.models.temporal_similarity import \
     temporal_similarity_score
 
@@ -173,13 +171,8 @@ SSL_CONFIGS = {
 @pytest.fixture(scope='module')
 def tiny_long(tmp_path_factory):
     """Tiny synthetic set with 64-frame videos (room for 4 clips of 8)."""
-    out = str(tmp_path_factory.mktemp('synthetic-long'))
-    subprocess.run([
-        sys.executable,
-        osp.join(REPO, 'tools', 'data', 'generate_synthetic.py'), out,
-        '--preset', 'tiny', '--num-frames', '64'
-    ], check=True, capture_output=True)
-    return out
+    return generate_synthetic(str(tmp_path_factory.mktemp('synthetic-long')),
+                              '--preset', 'tiny', '--num-frames', '64')
 
 
 def ssl_cfg(objective, root, work_dir, max_iters):

@@ -1,4 +1,5 @@
-# TimeBalance stage 1, the temporally-distinctive teacher f_D (Sec. 3.1.2):
+# TimeBalance stage 1, the temporally-distinctive teacher f_D (Sec. 3.1.2,
+# L_D1 + L_D2):
 # the tiny R3D-18 and g (Linear-BN-ReLU-Linear-BN, 128-d), n = 4 clips,
 # tau = 0.1, on every training video of synthetic-long, 2000 iterations of
 # the CPU AdamW schedule. No validation (no labels).

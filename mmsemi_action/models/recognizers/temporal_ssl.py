@@ -33,9 +33,8 @@ class TemporalSelfSupervisedModel(BaseModel):
       ``L_D2``.
 
     ``g`` (supp. B.1.2): Linear(C, 512)-BN-ReLU-Linear(512, 128)-BN. Labels
-    are never read. The checkpoint's ``recognizer.backbone.*`` weights
-    initialise any method's recognizer with ``backbone.init_cfg=dict(
-    type='Pretrained', checkpoint=..., prefix='recognizer.backbone.')``.
+    are never read. The backbone's weights are ``recognizer.backbone.*``
+    in the checkpoint.
 
     Args:
         recognizer (dict): an MMAction2 recognizer config; its head is not
