@@ -246,3 +246,60 @@ def test_ssl_losses_are_the_objectives_on_its_projections():
     assert losses['loss_d2'].item() == pytest.approx(d2.item(), rel=1e-5)
     assert model.required_branches()['unlabeled'] == [
         'clip_0', 'clip_1', 'aug_0', 'aug_1', 'long']
+
+
+# ------------------------------------------------------------ stage 2
+def test_scores_cover_every_training_video_and_resume(tiny_long, tmp_path):
+    """``score_videos.py`` scores every labeled and unlabeled training video
+    of stage-1 teachers; stopped after 10 videos and rerun, it writes the
+    scores of an uninterrupted run; the dataset hands them to samples."""
+    import json
+    import subprocess
+    import sys
+
+    from mmaction.registry import DATASETS
+    args = []
+    for objective in ('invariant', 'distinctive'):
+        cfg = ssl_cfg(objective, tiny_long, tmp_path / objective, 1)
+        Runner.from_cfg(cfg).train()
+        args += [SSL_CONFIGS[objective],
+                 str(tmp_path / objective / 'iter_1.pth')]
+    opts = ['--cfg-options'] + [
+        f'train_dataloader.dataset.{source}.{key}={value}'
+        for source in ('labeled', 'unlabeled')
+        for key, value in (('ann_file', f'{tiny_long}/{source}.txt'),
+                           ('data_prefix.video', tiny_long))
+    ]
+    tool = [sys.executable,
+            osp.join(REPO, 'tools', 'timebalance', 'score_videos.py')]
+
+    def run(out, *extra):
+        subprocess.run(tool + args + ['--out', str(out), '--batch-size', '4']
+                       + list(extra) + opts, check=True, cwd=REPO,
+                       capture_output=True)
+        return json.loads(out.read_text())
+
+    assert len(run(tmp_path / 'resumed.json', '--max-videos', '10')) >= 10
+    resumed = run(tmp_path / 'resumed.json')
+    whole = run(tmp_path / 'whole.json')
+    assert resumed == whole
+    listed = [osp.join(tiny_long, line.split()[0])
+              for source in ('labeled', 'unlabeled')
+              for line in open(f'{tiny_long}/{source}.txt') if line.strip()]
+    assert sorted(whole) == sorted(listed) and len(listed) == 32
+    assert all(-1 <= s <= 1 for s in whole.values())
+    assert len(set(round(s, 6) for s in whole.values())) > 1
+
+    dataset = DATASETS.build(dict(
+        type='SemiVideoDataset', ann_file=f'{tiny_long}/unlabeled.txt',
+        data_prefix=dict(video=tiny_long), pipeline=[], labeled=False,
+        score_file=str(tmp_path / 'whole.json')))
+    info = dataset.get_data_info(3)
+    assert info['temporal_score'] == whole[info['filename']]
+    del whole[info['filename']]
+    (tmp_path / 'missing.json').write_text(json.dumps(whole))
+    with pytest.raises(KeyError, match=r'no score for 1 videos.*line 4'):
+        DATASETS.build(dict(
+            type='SemiVideoDataset', ann_file=f'{tiny_long}/unlabeled.txt',
+            data_prefix=dict(video=tiny_long), pipeline=[], labeled=False,
+            score_file=str(tmp_path / 'missing.json')))

@@ -1,4 +1,5 @@
 """``VideoDataset`` with the input checks a semi-supervised run needs."""
+import json
 import os.path as osp
 from typing import List, Optional
 
@@ -24,6 +25,12 @@ class SemiVideoDataset(VideoDataset):
         skip_unreadable (bool): drop missing videos at start-up and replace
             videos that fail to decode by another random sample, counting
             both, instead of raising. Meant for unlabeled sets.
+        score_file (str, optional): a JSON map of video path -> score (e.g.
+            TimeBalance's temporal similarity scores written by
+            ``tools/timebalance/score_videos.py``); each sample then carries
+            ``temporal_score`` (pack it with ``PackActionInputs(meta_keys=
+            (..., 'temporal_score'))``). A listed video without a score is
+            refused.
         **kwargs: see :class:`mmaction.datasets.VideoDataset`.
     """
 
@@ -32,9 +39,11 @@ class SemiVideoDataset(VideoDataset):
                  num_classes: Optional[int] = None,
                  labeled: bool = True,
                  skip_unreadable: bool = False,
+                 score_file: Optional[str] = None,
                  **kwargs):
         self.labeled = labeled
         self.skip_unreadable = skip_unreadable
+        self.score_file = score_file
         self.num_skipped = 0
         super().__init__(*args, num_classes=num_classes, **kwargs)
 
@@ -107,7 +116,23 @@ class SemiVideoDataset(VideoDataset):
                 logger='current')
         if not kept:
             raise ValueError(f'{self.ann_file}: no readable video left')
+        if self.score_file is not None:
+            self._attach_scores(kept)
         return kept
+
+    def _attach_scores(self, data_list: List[dict]) -> None:
+        with open(self.score_file) as f:
+            scores = json.load(f)
+        missing = [info for info in data_list
+                   if info['filename'] not in scores]
+        if missing:
+            first = missing[0]
+            raise KeyError(
+                f'{self.score_file} has no score for {len(missing)} videos of '
+                f'{self.ann_file}, e.g. line {first["lineno"]} '
+                f'({first["filename"]}): score every training video first')
+        for info in data_list:
+            info['temporal_score'] = float(scores[info['filename']])
 
     def prepare_data(self, idx):
         try:
