@@ -303,3 +303,137 @@ def test_scores_cover_every_training_video_and_resume(tiny_long, tmp_path):
             type='SemiVideoDataset', ann_file=f'{tiny_long}/unlabeled.txt',
             data_prefix=dict(video=tiny_long), pipeline=[], labeled=False,
             score_file=str(tmp_path / 'missing.json')))
+
+
+# ------------------------------------------------------------ stage 3
+def timebalance(**semi_train_cfg):
+    from _models import tiny_recognizer
+    torch.manual_seed(0)
+    return MODELS.build(dict(
+        type='TimeBalanceRecognizer', recognizer=tiny_recognizer(),
+        teacher_invariant=tiny_recognizer(),
+        teacher_distinctive=tiny_recognizer(),
+        semi_train_cfg=semi_train_cfg))
+
+
+def scored_batch(scores_l=(0.9, 0.2), scores_u=(0.1, 0.5, 0.7, 0.3),
+                 **kwargs):
+    from _models import batch
+    inputs, samples = batch(**kwargs)
+    for branch, scores in (('labeled', scores_l), ('weak', scores_u)):
+        for sample, s in zip(samples[branch], scores):
+            sample.set_metainfo(dict(temporal_score=s))
+    return inputs, samples
+
+
+def softmax(x):
+    e = np.exp(x - x.max(1, keepdims=True))
+    return e / e.sum(1, keepdims=True)
+
+
+def test_timebalance_loss_is_eq2_4_7_8_by_hand():
+    """CE on labeled clips + omega * mean over labeled AND unlabeled clips
+    of sum_c (p_T - p_S)^2, p_T = s p_I + (1 - s) p_D, from the networks'
+    own logits."""
+    from mmsemi_action.models.utils import recognizer_logits
+    model = timebalance(unsup_weight=3.0)
+    model.train()
+    inputs, samples = scored_batch()
+    losses = model.loss(inputs, samples)
+    clips = torch.cat([inputs['labeled'], inputs['weak']])
+    with torch.no_grad():
+        p_s = softmax(recognizer_logits(model.student, clips).numpy())
+        p_i = softmax(recognizer_logits(model.teachers['invariant'],
+                                        clips).numpy())
+        p_d = softmax(recognizer_logits(model.teachers['distinctive'],
+                                        clips).numpy())
+    s = np.array([0.9, 0.2, 0.1, 0.5, 0.7, 0.3])[:, None]
+    p_t = s * p_i + (1 - s) * p_d
+    labels = np.array([0, 1])
+    ce = -np.log(p_s[np.arange(2), labels]).mean()
+    l2 = ((p_t - p_s)**2).sum(1).mean()
+    assert losses['sup_loss_cls'].item() == pytest.approx(ce, rel=1e-4)
+    assert losses['unsup_loss_distill'].item() == pytest.approx(3 * l2,
+                                                                rel=1e-4)
+
+
+def test_timebalance_teachers_frozen_and_switches():
+    model = timebalance()
+    model.train()
+    assert not any(t.training for t in model.teachers.modules())
+    assert not any(p.requires_grad for p in model.teachers.parameters())
+    inputs, samples = scored_batch()
+    model.zero_grad()
+    sum(v for k, v in model.loss(inputs, samples).items()
+        if 'loss' in k).backward()
+    assert all(p.grad is None for p in model.teachers.parameters())
+    assert model.trained_networks() == dict(student=model.student)
+
+    clips = torch.cat([inputs['labeled'], inputs['weak']])
+    scores = torch.tensor([0.9, 0.2, 0.1, 0.5, 0.7, 0.3])
+    from mmsemi_action.models.utils import recognizer_logits
+    with torch.no_grad():
+        p_i = recognizer_logits(model.teachers['invariant'],
+                                clips).softmax(1)
+        p_d = recognizer_logits(model.teachers['distinctive'],
+                                clips).softmax(1)
+    plain = timebalance(reweighting=False)
+    plain.load_state_dict(model.state_dict())
+    assert torch.allclose(plain.teacher_probs(clips, scores),
+                          (p_i + p_d) / 2)
+    only_i = timebalance(teachers=('invariant', ))
+    only_i.load_state_dict(model.state_dict(), strict=False)
+    assert list(only_i.teachers) == ['invariant']
+    assert torch.allclose(only_i.teacher_probs(clips, scores), p_i)
+
+
+def test_timebalance_distils_labeled_clips_and_ignores_unlabeled_labels():
+    """The labeled clips' scores change L_unsup (they are distilled too;
+    off with distill_labeled=False); permuting unlabeled ground truth
+    changes no loss."""
+    model = timebalance()
+    model.train()
+    a = model.loss(*scored_batch(scores_l=(0.9, 0.2)))
+    b = model.loss(*scored_batch(scores_l=(0.0, 1.0)))
+    assert a['unsup_loss_distill'].item() != pytest.approx(
+        b['unsup_loss_distill'].item())
+    off = timebalance(distill_labeled=False)
+    off.load_state_dict(model.state_dict())
+    off.train()
+    c = off.loss(*scored_batch(scores_l=(0.9, 0.2)))
+    d = off.loss(*scored_batch(scores_l=(0.0, 1.0)))
+    assert c['unsup_loss_distill'].item() == pytest.approx(
+        d['unsup_loss_distill'].item())
+    e = model.loss(*scored_batch(unlabeled_labels=[3, 2, 1, 0]))
+    for key in ('sup_loss_cls', 'unsup_loss_distill'):
+        assert e[key].item() == pytest.approx(a[key].item())
+
+
+def test_timebalance_names_missing_scores():
+    from _models import batch
+    model = timebalance()
+    model.train()
+    with pytest.raises(KeyError, match='temporal_score.*score_file'):
+        model.loss(*batch())
+
+
+def test_timebalance_loads_fine_tuned_teachers_after_initialisation(
+        tmp_path):
+    from _models import tiny_recognizer
+    source = MODELS.build(tiny_recognizer())
+    torch.save(dict(state_dict=source.state_dict()), tmp_path / 'f_i.pth')
+    model = MODELS.build(dict(
+        type='TimeBalanceRecognizer', recognizer=tiny_recognizer(),
+        teacher_invariant=tiny_recognizer(),
+        teacher_distinctive=tiny_recognizer(),
+        teacher_checkpoints=dict(invariant=str(tmp_path / 'f_i.pth'))))
+    model.init_weights()
+    for key, value in source.state_dict().items():
+        assert torch.equal(model.teachers['invariant'].state_dict()[key],
+                           value), key
+    with pytest.raises(KeyError, match='teacher_checkpoints'):
+        MODELS.build(dict(
+            type='TimeBalanceRecognizer', recognizer=tiny_recognizer(),
+            teacher_invariant=tiny_recognizer(),
+            teacher_distinctive=tiny_recognizer(),
+            teacher_checkpoints=dict(student='x.pth')))

@@ -6,10 +6,11 @@ from .ltg import LTGRecognizer
 from .mean_teacher import MeanTeacherRecognizer
 from .semi_base import SemiBaseRecognizer
 from .temporal_ssl import TemporalSelfSupervisedModel
+from .timebalance import TimeBalanceRecognizer
 
 __all__ = [
     'SemiBaseRecognizer', 'FixMatchRecognizer', 'MeanTeacherRecognizer',
     'CoTrainingRecognizer', 'CMPLRecognizer', 'LTGRecognizer',
     'ACLMTLRecognizer', 'cross_scale_calibration',
-    'TemporalSelfSupervisedModel'
+    'TemporalSelfSupervisedModel', 'TimeBalanceRecognizer'
 ]
