@@ -437,3 +437,42 @@ def test_timebalance_loads_fine_tuned_teachers_after_initialisation(
             teacher_invariant=tiny_recognizer(),
             teacher_distinctive=tiny_recognizer(),
             teacher_checkpoints=dict(student='x.pth')))
+
+
+# ------------------------------------------------------------ all stages
+def test_three_stages_run_end_to_end_and_skip_when_done(tiny_long, tmp_path):
+    """``tools/timebalance/train.py``: both teachers' pretraining and
+    fine-tuning, the scores and the student, each stage feeding the next
+    by path (the student starts from f_D's stage-1 backbone and loads the
+    fine-tuned teachers); a rerun skips every finished stage."""
+    import subprocess
+    import sys
+    cmd = [sys.executable,
+           osp.join(REPO, 'tools', 'timebalance', 'train.py'), '--work-dir',
+           str(tmp_path), '--data', tiny_long, '--iters', '2',
+           '--cfg-options', 'train_dataloader.batch_size=4',
+           'train_dataloader.num_workers=0',
+           'train_dataloader.persistent_workers=False']
+    res = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-3000:]
+    student = _load_checkpoint(str(tmp_path / 'student' / 'iter_2.pth'))
+    state = student['state_dict']
+    for obj in ('invariant', 'distinctive'):
+        teacher = _load_checkpoint(
+            str(tmp_path / f'teacher_{obj}' / 'iter_2.pth'))['state_dict']
+        for key, value in teacher.items():  # frozen: as fine-tuned
+            assert torch.equal(state[f'teachers.{obj}.{key}'], value), key
+    ssl_d = _load_checkpoint(str(tmp_path / 'ssl_distinctive' /
+                                 'iter_2.pth'))['state_dict']
+    key = 'backbone.conv1.conv.weight'
+    init = torch.load(str(tmp_path / 'ssl_distinctive' /
+                          'student_backbone.pth'),
+                      weights_only=True)['state_dict']
+    assert torch.equal(init['student.' + key], ssl_d['recognizer.' + key])
+    # the student trained 2 iterations from it: close, not equal
+    assert not torch.equal(state['student.' + key], ssl_d['recognizer.' + key])
+    assert (state['student.' + key] - ssl_d['recognizer.' + key]).abs().max() \
+        < 0.05
+    res = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert res.stdout.count('done, skipped') == 5
