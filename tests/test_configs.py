@@ -31,15 +31,14 @@ def test_config_builds_and_feeds_its_model(path):
     model = MODELS.build(cfg.model)
     dataset = cfg.train_dataloader.dataset
     for loader in ('val_dataloader', 'test_dataloader'):
-        Compose(cfg[loader].dataset.pipeline)
+        if cfg.get(loader) is not None:  # none for self-supervised stages
+            Compose(cfg[loader].dataset.pipeline)
     if dataset.type != 'SemiDataset':
         Compose(dataset.pipeline)
         return
-    labeled = branches_of(dataset.labeled.pipeline)
-    unlabeled = branches_of(dataset.unlabeled.pipeline)
     Compose(dataset.labeled.pipeline)
     Compose(dataset.unlabeled.pipeline)
-    assert model.semi_train_cfg.labeled_branch in labeled
-    assert set(model.unlabeled_branches) <= unlabeled
-    if cfg.model.type == 'CMPLRecognizer':
-        assert model.semi_train_cfg.aux_labeled_branch in labeled
+    required = model.required_branches()
+    assert set(required['labeled']) <= branches_of(dataset.labeled.pipeline)
+    assert set(required['unlabeled']) <= branches_of(
+        dataset.unlabeled.pipeline)
