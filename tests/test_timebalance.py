@@ -246,6 +246,12 @@ def test_ssl_losses_are_the_objectives_on_its_projections():
     assert losses['loss_d2'].item() == pytest.approx(d2.item(), rel=1e-5)
     assert model.required_branches()['unlabeled'] == [
         'clip_0', 'clip_1', 'aug_0', 'aug_1', 'long']
+    # g of supp. B.1.2: Linear(C, 512)-BN-ReLU-Linear(512, 128, no bias)-BN
+    layers = list(model.head.mlp)
+    assert [type(m).__name__ for m in layers] == [
+        'Linear', 'BatchNorm1d', 'ReLU', 'Linear', 'BatchNorm1d']
+    assert (layers[0].out_features, layers[3].out_features) == (512, 128)
+    assert layers[0].bias is not None and layers[3].bias is None
 
 
 # ------------------------------------------------------------ stage 2

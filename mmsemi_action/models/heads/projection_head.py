@@ -17,8 +17,9 @@ class MLPProjectionHead(nn.Module):
         out_channels (int): embedding size. Defaults to 128.
         hidden_channels (int, optional): defaults to ``in_channels``.
         num_layers (int): defaults to 3.
-        out_norm (bool): BatchNorm after the last layer (TimeBalance's g,
-            supp. B.1.2: Linear-BN-ReLU-Linear-BN). Defaults to False.
+        out_norm (bool): BatchNorm after the last layer, which then has no
+            bias (TimeBalance's g, supp. B.1.2: Linear-BN-ReLU-
+            Linear(bias=False)-BN). Defaults to False.
 
     Shapes: ``(N, in_channels)`` -> ``(N, out_channels)``.
     """
@@ -38,7 +39,7 @@ class MLPProjectionHead(nn.Module):
             layers += [nn.Linear(width, hidden), nn.BatchNorm1d(hidden),
                        nn.ReLU(inplace=True)]
             width = hidden
-        layers.append(nn.Linear(width, out_channels))
+        layers.append(nn.Linear(width, out_channels, bias=not out_norm))
         if out_norm:
             layers.append(nn.BatchNorm1d(out_channels))
         self.mlp = nn.Sequential(*layers)
