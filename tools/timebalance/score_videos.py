@@ -92,15 +92,16 @@ def score(args) -> dict:
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     pipeline = scoring_pipeline(cfg, inv.num_clips)
     for dataset in videos(cfg, pipeline):
-        todo = [i for i in range(len(dataset))
-                if dataset.get_data_info(i)['filename'] not in scores]
+        names = [dataset.get_data_info(i)['filename']
+                 for i in range(len(dataset))]
+        todo = [i for i, name in enumerate(names) if name not in scores]
         for start in range(0, len(todo), args.batch_size):
             chunk = todo[start:start + args.batch_size]
             batch = pseudo_collate([dataset[i] for i in chunk])
             z = [model(model.data_preprocessor(batch)['inputs'], mode='tensor')
                  for model in (inv, dis)]
             for i, s in zip(chunk, temporal_similarity_score(*z).tolist()):
-                scores[dataset.get_data_info(i)['filename']] = s
+                scores[names[i]] = s
             tmp = args.out + '.tmp'
             with open(tmp, 'w') as f:
                 json.dump(scores, f, indent=0, sort_keys=True)

@@ -138,11 +138,11 @@ class TimeBalanceRecognizer(SemiBaseRecognizer):
         if distilled:
             inputs = torch.cat([clips[b] for b in distilled])
             student = torch.cat([logits[b] for b in distilled])
-            all_samples = [s for b in distilled for s in samples[b]]
-            targets = self.teacher_probs(inputs, self.scores(all_samples))
+            scores = self.scores([s for b in distilled for s in samples[b]])
+            targets = self.teacher_probs(inputs, scores)
             losses['unsup_loss_distill'] = cfg.unsup_weight * \
                 self.distill_loss(student, targets)
-            losses['tstr_score'] = self.scores(all_samples).mean()
+            losses['tstr_score'] = scores.mean()
             if cfg.weak_branch in distilled:
                 n = clips[cfg.weak_branch].shape[0]
                 pseudo = targets[-n:].argmax(1)
