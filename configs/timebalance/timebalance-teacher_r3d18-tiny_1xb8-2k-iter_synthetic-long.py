@@ -12,4 +12,6 @@ train_dataloader = dict(
 val_dataloader = dict(
     dataset=dict(ann_file=f'{data_root}/val.txt',
                  data_prefix=dict(video=data_root)))
-test_dataloader = val_dataloader
+test_dataloader = dict(
+    dataset=dict(ann_file=f'{data_root}/test.txt',
+                 data_prefix=dict(video=data_root)))

@@ -46,13 +46,16 @@ FAMILIES: Dict[str, Tuple[Tuple[str, ...], ...]] = dict(
 
 #: named sizes: videos per class for train and val, frames, frame size
 PRESETS = dict(
-    tiny=dict(train_per_class=4, val_per_class=2, num_frames=16, size=32),
-    small=dict(train_per_class=20, val_per_class=10, num_frames=16, size=64),
-    benchmark=dict(
-        train_per_class=60, val_per_class=25, num_frames=16, size=64),
+    tiny=dict(train_per_class=4, val_per_class=2, test_per_class=2,
+              num_frames=16, size=32),
+    small=dict(train_per_class=20, val_per_class=10, test_per_class=10,
+               num_frames=16, size=64),
+    benchmark=dict(train_per_class=60, val_per_class=25, test_per_class=25,
+                   num_frames=16, size=64),
     # room for several clips per video (TimeBalance's n consecutive clips,
     # ACL+MTL's long strides, CMPL's time offset)
-    long=dict(train_per_class=60, val_per_class=25, num_frames=64, size=64),
+    long=dict(train_per_class=60, val_per_class=25, test_per_class=25,
+              num_frames=64, size=64),
 )
 
 
@@ -211,11 +214,17 @@ def generate_dataset(out_dir: str,
                      family: str = 'coarse',
                      train_per_class: int = 20,
                      val_per_class: int = 10,
+                     test_per_class: int = 10,
                      num_frames: int = 16,
                      size: int = 64,
                      seed: int = 0) -> Dict[str, str]:
-    """Write ``videos/*.mp4``, ``train.txt``, ``val.txt`` and
+    """Write ``videos/*.mp4``, ``train.txt``, ``val.txt``, ``test.txt`` and
     ``classes.txt`` under ``out_dir``.
+
+    Three disjoint splits: ``train`` (labeled + unlabeled), ``val`` for
+    choosing settings and ``test`` for reported numbers only. The test
+    videos are rendered after the others, so adding them leaves the train
+    and val videos of a seed unchanged.
 
     Annotation lines are ``videos/000123.mp4 label`` (relative to
     ``out_dir``); file names carry no class information.
@@ -228,7 +237,8 @@ def generate_dataset(out_dir: str,
                          f'got {family!r}')
     classes = FAMILIES[family]
     os.makedirs(osp.join(out_dir, 'videos'), exist_ok=True)
-    splits = dict(train=train_per_class, val=val_per_class)
+    splits = dict(train=train_per_class, val=val_per_class,
+                  test=test_per_class)
     index = 0
     paths = {}
     for split, per_class in splits.items():

@@ -1,7 +1,7 @@
 """Accuracy of the semi-supervised methods against their bounds.
 
-For each labels-per-class setting and seed, trains through the real runner
-and real configs, with the same backbone and iteration budget:
+For each labels-per-class setting and split seed, trains through the real
+runner and real configs, with the same backbone and iteration budget:
 
 * ``supervised``: the recognizer on the labeled subset (lower bound);
 * ``supervised_all``: the recognizer on every training label (upper bound);
@@ -9,31 +9,46 @@ and real configs, with the same backbone and iteration budget:
   semi-supervised methods, and ``acl_mtl_base``, ACL+MTL's teacher-student
   base (Eq. 1-3, no ACL, no MTL) on the same clips;
 
-evaluates the *final* checkpoint with the standard test pipeline and writes
-``OUT/results.csv`` (one row per run) and ``OUT/results.md`` (mean ± std,
-gap closed = (method - lower) / (upper - lower), pseudo-label accuracy and
-mask ratio at the end of training, wall time) and ``OUT/top1_vs_labels.png``
-(mean top-1 per labels setting, bars = std over seeds). Finished runs are
-read back from ``OUT/runs/*/result.json``, so an interrupted sweep resumes
-and a sweep can be extended; the table and plot cover every finished run
-in ``OUT``.
+then evaluates the *final* checkpoint (nothing is selected) with the
+standard test pipeline on the ``test`` split (the reported numbers) and on
+the ``val`` split (the one settings were chosen on, reported alongside).
 
-    python tools/benchmark/semi_benchmark.py --family coarse \
-        --labels-per-class 10 --seeds 0 1 2 --out work_dirs/benchmark
+Each run leaves in ``OUT/runs/<method>_<k>pc_seed<s>/`` the resolved config,
+its logs and ``run.json`` (cache key and the fields it hashes, command
+lines, git commit, seeds, library versions), and a compact record in
+``OUT/records/<method>_<k>pc_seed<s>.json`` (a few KB: the numbers, the
+quoted logged scalars and everything in ``run.json``). A finished run is
+reused only when its cache key (method, resolved config, iterations,
+``--cfg-options``, ``--init``, the annotation files' contents, seed) is
+unchanged; otherwise it is rerun and the old directory moved to
+``OUT/runs/stale/``. An interrupted sweep resumes; ``OUT/results.md``,
+``results.csv`` and the plot cover every record in ``OUT``.
+
+    python tools/benchmark/semi_benchmark.py --family coarse \\
+        --labels-per-class 10 3 1 --seeds 0 1 2 --out work_dirs/benchmark/coarse
     python tools/benchmark/semi_benchmark.py --quick --out work_dirs/quick
-    # your own clips: DIR/labeled.txt, DIR/unlabeled.txt, DIR/val.txt
+    # your own clips: DIR/labeled.txt, unlabeled.txt, val.txt, test.txt
+    # (without test.txt, val.txt serves as both, with a warning)
     python tools/benchmark/semi_benchmark.py --data DIR --out OUT
+    # the README's tables and plots, rebuilt from committed records alone
+    # (DIR/<sweep>/records/*.json -> DIR/results.md, DIR/*.png)
+    python tools/benchmark/semi_benchmark.py --report docs/benchmark
 """
 import argparse
 import csv
+import glob
+import hashlib
 import json
 import os
 import os.path as osp
+import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import time
+import warnings
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, REPO)
@@ -63,8 +78,14 @@ HEADS = dict(
     cmpl=('model.primary', 'model.auxiliary'),
     ltg=('model.primary', 'model.auxiliary'),
 )
-FIELDS = ('method', 'labels_per_class', 'seed', 'top1', 'top5',
-          'pl_acc', 'mask_ratio', 'iters', 'wall_s')
+#: logged scalars a record quotes (their last logged value) and their names
+QUOTED_SCALARS = (('unsup_pl_acc', 'pl_acc'),
+                  ('unsup_mask_ratio', 'mask_ratio'), ('loss', 'loss'))
+#: the annotation files whose contents enter a run's cache key
+DATA_FILES = ('labeled', 'unlabeled', 'val', 'test', 'all_labels')
+FIELDS = ('family', 'init', 'method', 'labels_per_class', 'seed', 'top1',
+          'top5', 'val_top1', 'val_top5', 'pl_acc', 'mask_ratio', 'iters',
+          'wall_s', 'key', 'commit')
 
 
 def count_classes(*ann_files):
@@ -107,14 +128,14 @@ def warmup_options(config, iters):
             round(warmup * iters / cfg.train_cfg.max_iters)}
 
 
-def data_options(method, data_root, labeled, unlabeled, val, num_classes,
-                 all_labels):
+def data_options(method, data_root, labeled, unlabeled, val, test,
+                 num_classes, all_labels):
     opts = {
         f'{head}.cls_head.num_classes': num_classes
         for head in HEADS.get(method, ('model.recognizer', ))
     }
-    for split in ('val', 'test'):
-        opts[f'{split}_dataloader.dataset.ann_file'] = val
+    for split, ann in (('val', val), ('test', test)):
+        opts[f'{split}_dataloader.dataset.ann_file'] = ann
         opts[f'{split}_dataloader.dataset.data_prefix.video'] = data_root
         opts[f'{split}_dataloader.dataset.num_classes'] = num_classes
     if method.startswith('supervised'):
@@ -141,8 +162,11 @@ def format_options(opts):
     return out
 
 
+# --------------------------------------------------------------- one run
 def last_scalars(work_dir):
-    """pl_acc and mask ratio of the last logged iteration."""
+    """The quoted scalars (:data:`QUOTED_SCALARS`) at the last training
+    iteration that logged each, from the newest ``scalars.json`` under
+    ``work_dir``."""
     logs = sorted(
         (osp.join(root, f) for root, _, files in os.walk(work_dir)
          for f in files if f == 'scalars.json'), key=osp.getmtime)
@@ -152,71 +176,244 @@ def last_scalars(work_dir):
     with open(logs[-1]) as f:
         for line in f:
             entry = json.loads(line)
-            for src, dst in (('unsup_pl_acc', 'pl_acc'),
-                             ('unsup_mask_ratio', 'mask_ratio')):
+            for src, dst in QUOTED_SCALARS:
                 if src in entry:
                     result[dst] = entry[src]
     return result
 
 
-def run_one(method, lpc, seed, data, iters, out_dir, python, extra=()):
-    run_dir = osp.join(out_dir, 'runs', f'{method}_{lpc}pc_seed{seed}')
+def parse_metrics(text, source):
+    """top-1 and top-5 from ``tools/test.py``'s output (``AccMetric``)."""
+    found = {}
+    for name in ('top1', 'top5'):
+        match = re.findall(rf'acc/{name}: ([0-9.]+)', text)
+        if not match:
+            raise ValueError(f'{source}: no "acc/{name}: <value>" line; '
+                             'see that log for why the evaluation failed')
+        found[name] = float(match[-1])
+    return found
+
+
+def sha1_file(path):
+    with open(path, 'rb') as f:
+        return hashlib.sha1(f.read()).hexdigest()
+
+
+def config_digest(config):
+    """sha1 of the resolved config, its ``_base_`` files included."""
+    from mmengine.config import Config
+    text = json.dumps(Config.fromfile(config).to_dict(), sort_keys=True,
+                      default=repr)
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def key_fields(method, lpc, seed, data, iters, extra=(), init=None):
+    """Everything that changes a run's result. Paths are left out: the data
+    enter by their annotation files' contents, the config by its resolved
+    contents (so moving ``OUT`` keeps the cache, editing a ``_base_`` file
+    misses it)."""
+    return dict(method=method, labels_per_class=lpc, seed=seed,
+                config=CONFIGS[method],
+                config_sha1=config_digest(osp.join(REPO, CONFIGS[method])),
+                iters=iters, cfg_options=list(extra), init=init,
+                num_classes=data['num_classes'],
+                data={name: sha1_file(data[name]) for name in DATA_FILES})
+
+
+def cache_key(fields):
+    return hashlib.sha1(json.dumps(fields, sort_keys=True).encode()) \
+        .hexdigest()
+
+
+def provenance():
+    """git commit (and whether tracked files had changes) and versions."""
+    def git(*args):
+        try:
+            return subprocess.run(['git', *args], cwd=REPO, text=True,
+                                  capture_output=True).stdout.strip()
+        except OSError:
+            return ''
+    versions = dict(python=platform.python_version())
+    for name in ('torch', 'torchvision', 'mmengine', 'mmcv', 'mmaction',
+                 'mmpretrain', 'numpy', 'decord'):
+        try:
+            versions[name] = __import__(name).__version__
+        except Exception:  # noqa: BLE001  (absent or broken: recorded)
+            versions[name] = None
+    return dict(commit=git('rev-parse', 'HEAD'),
+                dirty=bool(git('status', '--porcelain',
+                               '--untracked-files=no')),
+                versions=versions)
+
+
+def relative(words):
+    """Command-line words with the repository's path dropped."""
+    return [w.replace(REPO + os.sep, '') for w in words]
+
+
+def retire(run_dir, key, fields):
+    """Make room for a run with cache key ``key``: a finished run with
+    another key moves to ``runs/stale/`` (the changed fields are printed),
+    an unfinished one is removed. Returns the finished run's record when
+    its key is ``key``."""
     result_file = osp.join(run_dir, 'result.json')
     if osp.isfile(result_file):
         with open(result_file) as f:
-            return json.load(f)
-    os.makedirs(run_dir, exist_ok=True)
-    opts = data_options(method, **data)
+            record = json.load(f)
+        if record.get('key') == key:
+            return record
+        old = record.get('key_fields', {})
+        changed = sorted(k for k in set(old) | set(fields)
+                         if old.get(k) != fields.get(k))
+        stale = osp.join(osp.dirname(run_dir), 'stale',
+                         f'{osp.basename(run_dir)}-'
+                         f'{str(record.get("key"))[:8]}')
+        print(f'   cache miss: {osp.basename(run_dir)} changed in '
+              f'{changed}; the old run moves to {stale}', flush=True)
+        if osp.exists(stale):
+            shutil.rmtree(stale)
+        os.makedirs(osp.dirname(stale), exist_ok=True)
+        shutil.move(run_dir, stale)
+    elif osp.isdir(run_dir):  # interrupted: start it again
+        shutil.rmtree(run_dir)
+    return None
+
+
+def collect(run_dir):
+    """A run's record from its directory alone: ``run.json``, the test and
+    val evaluation logs and the training's ``scalars.json``."""
+    with open(osp.join(run_dir, 'run.json')) as f:
+        record = json.load(f)
+    for split, prefix in (('test', ''), ('val', 'val_')):
+        log = osp.join(run_dir, f'{split}.log')
+        with open(log) as f:
+            for name, value in parse_metrics(f.read(), log).items():
+                record[prefix + name] = value
+    if record['method'] in SEMI_METHODS:
+        record.update(last_scalars(run_dir))
+    return record
+
+
+def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
+            init=None, family='custom'):
+    """Train ``method`` on one split, evaluate its final checkpoint on the
+    test and val splits; returns (and writes) the run's record."""
+    run_dir = run_dir_of(out_dir, method, lpc, seed)
+    fields = key_fields(method, lpc, seed, data, iters, extra, init)
+    key = cache_key(fields)
+    record = retire(run_dir, key, fields)
+    if record is not None:
+        write_record(out_dir, run_dir, record)
+        return record
+    os.makedirs(run_dir)
     config = osp.join(REPO, CONFIGS[method])
+    opts = data_options(method, **data)
     opts.update(schedule_options(iters))
     opts.update(warmup_options(config, iters))
-    start = time.time()
-    log = open(osp.join(run_dir, 'train.log'), 'w')
-    subprocess.run([python, osp.join(REPO, 'tools', 'train.py'), config,
-                    '--work-dir', run_dir, '--seed', str(seed),
-                    '--cfg-options'] + format_options(opts) + list(extra),
-                   check=True, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-    wall = time.time() - start
+    if init is not None:
+        opts['load_from'] = init
+    options = format_options(opts) + list(extra)
     ckpt = osp.join(run_dir, f'iter_{iters}.pth')
-    test = subprocess.run([python, osp.join(REPO, 'tools', 'test.py'),
-                           config, ckpt, '--work-dir',
-                           osp.join(run_dir, 'test'), '--cfg-options'] +
-                          format_options(opts) + list(extra), check=True,
-                          cwd=REPO,
-                          capture_output=True, text=True)
-    text = test.stdout + test.stderr
-    result = dict(method=method, labels_per_class=lpc, seed=seed,
-                  top1=float(re.search(r'acc/top1: ([0-9.]+)', text)[1]),
-                  top5=float(re.search(r'acc/top5: ([0-9.]+)', text)[1]),
-                  iters=iters, wall_s=round(wall, 1))
-    if method in SEMI_METHODS:
-        result.update(last_scalars(run_dir))
-    with open(result_file, 'w') as f:
-        json.dump(result, f)
-    return result
+    # the val split is evaluated by the same test loop, pointed at val
+    val_options = format_options({
+        'test_dataloader.dataset.ann_file': data['val']})
+    commands = dict(
+        train=[python, osp.join(REPO, 'tools', 'train.py'), config,
+               '--work-dir', run_dir, '--seed', str(seed), '--cfg-options'],
+        test=[python, osp.join(REPO, 'tools', 'test.py'), config, ckpt,
+              '--work-dir', osp.join(run_dir, 'test'), '--cfg-options'],
+        val=[python, osp.join(REPO, 'tools', 'test.py'), config, ckpt,
+             '--work-dir', osp.join(run_dir, 'val'), '--cfg-options'])
+    # each command is its words followed by cfg_options (val: then also
+    # val_cfg_options); written once to keep records small
+    meta = dict(method=method, family=family, init=init,
+                labels_per_class=lpc, seed=seed, split_seed=seed,
+                train_seed=seed, iters=iters, key=key, key_fields=fields,
+                commands={k: relative(v) for k, v in commands.items()},
+                cfg_options=relative(options),
+                val_cfg_options=relative(val_options), **provenance())
+    start = time.time()
+    with open(osp.join(run_dir, 'train.log'), 'w') as log:
+        subprocess.run(commands['train'] + options, check=True, cwd=REPO,
+                       stdout=log, stderr=subprocess.STDOUT)
+    meta['wall_s'] = round(time.time() - start, 1)
+    for split, words in (('test', options), ('val', options + val_options)):
+        with open(osp.join(run_dir, f'{split}.log'), 'w') as log:
+            subprocess.run(commands[split] + words, check=True, cwd=REPO,
+                           stdout=log, stderr=subprocess.STDOUT)
+    dumped = glob.glob(osp.join(run_dir, osp.basename(config)))
+    meta['resolved_config_sha1'] = sha1_file(dumped[0]) if dumped else None
+    with open(osp.join(run_dir, 'run.json'), 'w') as f:
+        json.dump(meta, f, indent=1)
+    record = collect(run_dir)
+    with open(osp.join(run_dir, 'result.json'), 'w') as f:
+        json.dump(record, f, indent=1)
+    write_record(out_dir, run_dir, record)
+    return record
 
 
-def finished_runs(out_dir):
-    """Results of every finished run in ``out_dir`` (all labels settings
-    and seeds: a sweep can be extended a method, a setting or a seed at a
-    time), in method order."""
-    rows = []
-    runs_dir = osp.join(out_dir, 'runs')
-    for name in sorted(os.listdir(runs_dir)):
-        result_file = osp.join(runs_dir, name, 'result.json')
-        if osp.isfile(result_file):
-            with open(result_file) as f:
-                row = json.load(f)
-            if row['method'] in CONFIGS:
-                rows.append(row)
+def run_dir_of(out_dir, method, lpc, seed):
+    return osp.join(out_dir, 'runs', f'{method}_{lpc}pc_seed{seed}')
+
+
+def write_record(out_dir, run_dir, record):
+    os.makedirs(osp.join(out_dir, 'records'), exist_ok=True)
+    path = osp.join(out_dir, 'records', osp.basename(run_dir) + '.json')
+    with open(path, 'w') as f:
+        json.dump(record, f, indent=1, sort_keys=True)
+        f.write('\n')
+
+
+# ---------------------------------------------------------------- report
+def read_records(root):
+    """Every record under ``root`` (``root/records/*.json`` and
+    ``root/*/records/*.json``), in method order. Two records of the same
+    (family, init, method, labels, seed) are refused: a report quotes one
+    run per cell."""
+    paths = sorted(glob.glob(osp.join(root, 'records', '*.json')) +
+                   glob.glob(osp.join(root, '*', 'records', '*.json')))
+    rows, seen = [], {}
+    for path in paths:
+        with open(path) as f:
+            row = json.load(f)
+        if row.get('method') not in CONFIGS:
+            continue
+        cell = (row.get('family'), row.get('init'), row['method'],
+                row['labels_per_class'], row['seed'])
+        if cell in seen:
+            raise ValueError(f'{path} and {seen[cell]} are runs of the same '
+                             f'cell {cell}; keep one')
+        seen[cell] = path
+        rows.append(row)
     order = list(CONFIGS)
-    return sorted(rows, key=lambda r: (order.index(r['method']),
-                                       str(r['labels_per_class']), r['seed']))
+    return sorted(rows, key=lambda r: (
+        str(r.get('family')), str(r.get('init')), order.index(r['method']),
+        str(r['labels_per_class']), r['seed']))
+
+
+def groups(rows):
+    """Rows by (family, init), in order of appearance."""
+    out = {}
+    for row in rows:
+        out.setdefault((row.get('family'), row.get('init')), []).append(row)
+    return out
+
+
+def group_title(family, init):
+    start = 'from scratch' if init is None else f'initialised from {init}'
+    return f'{family}, {start}'
+
+
+def group_slug(family, init):
+    return f'{family}' + ('' if init is None else f'_{init}')
 
 
 def summarise(rows):
-    """Markdown table: mean ± std per method and labels setting (the mean
-    alone where a setting has one seed)."""
+    """Markdown tables, one per (family, init): test top-1 mean ± std over
+    split seeds (the mean alone with one seed), val top-1 (the split
+    settings were chosen on), gap closed on test = (method - lower) /
+    (upper - lower), pseudo-label accuracy and mask ratio at the last
+    logged iteration, wall time."""
     def stat(values):
         values = [v for v in values if v is not None]
         if not values:
@@ -226,45 +423,57 @@ def summarise(rows):
             return mean
         return f'{mean} ± {100 * statistics.stdev(values):.1f}'
 
-    lines = ['| labels/class | method | top-1 (%) | top-5 (%) | gap closed |'
-             ' pseudo-label acc (%) | mask ratio (%) | wall (s) | seeds |',
-             '|---|---|---|---|---|---|---|---|---|']
-    for lpc in sorted({r['labels_per_class'] for r in rows}):
-        group = [r for r in rows if r['labels_per_class'] == lpc]
-        mean_top1 = {
-            m: statistics.mean(r['top1'] for r in group if r['method'] == m)
-            for m in {r['method'] for r in group}
-        }
-        low, high = mean_top1.get('supervised'), mean_top1.get(
-            'supervised_all')
-        for method in CONFIGS:
-            runs = [r for r in group if r['method'] == method]
-            if not runs:
-                continue
-            gap = '-'
-            if low is not None and high is not None and high > low:
-                gap = f'{(mean_top1[method] - low) / (high - low):.2f}'
-            wall = statistics.mean(r['wall_s'] for r in runs)
-            lines.append(
-                f'| {lpc} | {method} | {stat([r["top1"] for r in runs])} | '
-                f'{stat([r["top5"] for r in runs])} | {gap} | '
-                f'{stat([r.get("pl_acc") for r in runs])} | '
-                f'{stat([r.get("mask_ratio") for r in runs])} | '
-                f'{wall:.0f} | {len(runs)} |')
-    return '\n'.join(lines) + '\n'
+    blocks = []
+    for (family, init), members in groups(rows).items():
+        lines = [f'**{group_title(family, init)}**', '',
+                 '| labels/class | method | test top-1 (%) | val top-1 (%) |'
+                 ' gap closed (test) | pseudo-label acc (%) |'
+                 ' mask ratio (%) | wall (s) | seeds |',
+                 '|---|---|---|---|---|---|---|---|---|']
+        for lpc in sorted({r['labels_per_class'] for r in members},
+                          key=str):
+            group = [r for r in members if r['labels_per_class'] == lpc]
+            mean_top1 = {
+                m: statistics.mean(r['top1'] for r in group
+                                   if r['method'] == m)
+                for m in {r['method'] for r in group}
+            }
+            low = mean_top1.get('supervised')
+            high = mean_top1.get('supervised_all')
+            for method in CONFIGS:
+                runs = [r for r in group if r['method'] == method]
+                if not runs:
+                    continue
+                gap = '-'
+                if low is not None and high is not None and high > low:
+                    gap = f'{(mean_top1[method] - low) / (high - low):.2f}'
+                wall = statistics.mean(r['wall_s'] for r in runs)
+                seeds = ','.join(str(r['seed']) for r in runs)
+                lines.append(
+                    f'| {lpc} | {method} | '
+                    f'{stat([r["top1"] for r in runs])} | '
+                    f'{stat([r.get("val_top1") for r in runs])} | {gap} | '
+                    f'{stat([r.get("pl_acc") for r in runs])} | '
+                    f'{stat([r.get("mask_ratio") for r in runs])} | '
+                    f'{wall:.0f} | {seeds} |')
+        blocks.append('\n'.join(lines) + '\n')
+    return '\n'.join(blocks)
 
 
-def plot(rows, path):
+def plot(rows, path, title=None):
+    """Mean test top-1 per labels setting, bars = std over seeds. The PNG
+    carries no date or version metadata, so a rebuild is byte-identical
+    with the same matplotlib."""
     try:
         import matplotlib
         matplotlib.use('Agg')
         import matplotlib.pyplot as plt
     except ImportError:
-        return
+        return False
     fig, ax = plt.subplots(figsize=(5, 3.5))
     for method in CONFIGS:
         runs = [r for r in rows if r['method'] == method]
-        xs = sorted({r['labels_per_class'] for r in runs})
+        xs = sorted({r['labels_per_class'] for r in runs}, key=str)
         if not xs:
             continue
         top1 = [[100 * r['top1'] for r in runs
@@ -273,15 +482,94 @@ def plot(rows, path):
                     yerr=[statistics.stdev(t) if len(t) > 1 else 0
                           for t in top1],
                     marker='o', capsize=3, label=method)
-    ax.set_xscale('log')
     ticks = sorted({r['labels_per_class'] for r in rows
                     if isinstance(r['labels_per_class'], int)})
-    ax.set_xticks(ticks, [str(t) for t in ticks])
+    if ticks:
+        ax.set_xscale('log')
+        ax.set_xticks(ticks, [str(t) for t in ticks])
     ax.set_xlabel('labels per class')
-    ax.set_ylabel('top-1 (%)')
+    ax.set_ylabel('test top-1 (%)')
+    if title:
+        ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=120, metadata={'Software': None})
+    plt.close(fig)
+    return True
+
+
+def write_report(root, rows=None):
+    """``root/results.md``, ``results.csv`` and one plot per (family, init)
+    from the records under ``root``; returns the table."""
+    rows = read_records(root) if rows is None else rows
+    with open(osp.join(root, 'results.csv'), 'w', newline='') as f:
+        writer = csv.DictWriter(f, FIELDS, lineterminator='\n')
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: row.get(k, '') for k in FIELDS})
+    table = summarise(rows)
+    with open(osp.join(root, 'results.md'), 'w') as f:
+        f.write(table)
+    for (family, init), members in groups(rows).items():
+        plot(members, osp.join(
+            root, f'top1_vs_labels_{group_slug(family, init)}.png'),
+            group_title(family, init))
+    return table
+
+
+# ------------------------------------------------------------------ data
+def custom_settings(parser, args):
+    root = osp.abspath(args.data)
+    files = {n: osp.join(root, f'{n}.txt')
+             for n in ('labeled', 'unlabeled', 'val', 'test')}
+    for name in ('labeled', 'unlabeled', 'val'):
+        if not osp.isfile(files[name]):
+            parser.error(f'--data: {files[name]} is missing')
+    if not osp.isfile(files['test']):
+        warnings.warn(f'--data: {files["test"]} is missing; the val split '
+                      f'{files["val"]} is used as test too, so the reported '
+                      'numbers are on the split settings were chosen on')
+        files['test'] = files['val']
+    # the upper bound trains on labeled + unlabeled lists with labels
+    all_labels = osp.join(osp.abspath(args.out), 'all_labels.txt')
+    with open(all_labels, 'w') as out:
+        for name in ('labeled', 'unlabeled'):
+            with open(files[name]) as f:
+                out.writelines(f)
+    data = dict(data_root=root, all_labels=all_labels,
+                num_classes=count_classes(files['labeled'],
+                                          files['unlabeled']), **files)
+    return [('custom', seed, data) for seed in args.seeds]
+
+
+def synthetic_settings(args, python):
+    root = osp.abspath(osp.join(args.out, f'synthetic-{args.family}'))
+    if not osp.isfile(osp.join(root, 'test.txt')):
+        subprocess.run([
+            python, osp.join(REPO, 'tools', 'data', 'generate_synthetic.py'),
+            root, '--family', args.family, '--preset', args.preset,
+            '--labels-per-class'] + [str(k) for k in args.labels_per_class] +
+            ['--split-seeds'] + [str(s) for s in args.seeds], check=True)
+    settings = []
+    for lpc in args.labels_per_class:
+        for seed in args.seeds:
+            split = osp.join(root, 'splits', f'{lpc}pc_seed{seed}')
+            if not osp.isfile(osp.join(split, 'labeled.txt')):
+                subprocess.run([
+                    python, osp.join(REPO, 'tools', 'data',
+                                     'make_semi_split.py'),
+                    osp.join(root, 'train.txt'), '--out-dir',
+                    osp.join(root, 'splits'), '--labels-per-class', str(lpc),
+                    '--seeds', str(seed)], check=True)
+            settings.append((lpc, seed, dict(
+                data_root=root,
+                labeled=osp.join(split, 'labeled.txt'),
+                unlabeled=osp.join(split, 'unlabeled.txt'),
+                val=osp.join(root, 'val.txt'),
+                test=osp.join(root, 'test.txt'),
+                num_classes=count_classes(osp.join(root, 'train.txt')),
+                all_labels=osp.join(root, 'train.txt'))))
+    return settings
 
 
 def main(argv=None):
@@ -296,82 +584,42 @@ def main(argv=None):
     parser.add_argument('--iters', type=int, default=2000)
     parser.add_argument('--quick', action='store_true',
                         help='one seed, one labels setting, 300 iterations')
-    parser.add_argument('--data', help='DIR with labeled.txt, unlabeled.txt '
-                        'and val.txt (relative video paths)')
+    parser.add_argument('--data', help='DIR with labeled.txt, unlabeled.txt, '
+                        'val.txt and test.txt (relative video paths)')
     parser.add_argument('--preset', default='benchmark',
                         help='synthetic size preset')
-    parser.add_argument('--out', required=True)
+    parser.add_argument('--out', help='the sweep\'s directory')
+    parser.add_argument('--report', metavar='DIR',
+                        help='only rebuild DIR/results.md, results.csv and '
+                        'the plots from DIR/*/records/*.json (no training)')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         metavar='KEY=VALUE',
                         help='extra config overrides for every run (e.g. an '
                         'ablation; use a separate --out)')
     args = parser.parse_args(argv)
+    if args.report:
+        print(write_report(args.report))
+        return
+    if not args.out:
+        parser.error('--out is required (or --report DIR)')
     if args.quick:
         args.seeds, args.iters = args.seeds[:1], 300
         args.labels_per_class = args.labels_per_class[:1]
     os.makedirs(args.out, exist_ok=True)
     python = sys.executable
-
-    settings = []
-    if args.data:
-        root = osp.abspath(args.data)
-        files = [osp.join(root, f'{n}.txt')
-                 for n in ('labeled', 'unlabeled', 'val')]
-        for path in files:
-            if not osp.isfile(path):
-                parser.error(f'--data: {path} is missing')
-        # the upper bound trains on labeled + unlabeled lists with labels
-        all_labels = osp.join(osp.abspath(args.out), 'all_labels.txt')
-        with open(all_labels, 'w') as out:
-            for path in files[:2]:
-                with open(path) as f:
-                    out.writelines(f)
-        settings = [('custom', seed, dict(
-            data_root=root, labeled=files[0], unlabeled=files[1],
-            val=files[2], num_classes=count_classes(*files[:2]),
-            all_labels=all_labels)) for seed in args.seeds]
-    else:
-        root = osp.abspath(osp.join(args.out, f'synthetic-{args.family}'))
-        if not osp.isfile(osp.join(root, 'val.txt')):
-            subprocess.run([
-                python, osp.join(REPO, 'tools', 'data',
-                                 'generate_synthetic.py'), root,
-                '--family', args.family, '--preset', args.preset,
-                '--labels-per-class'] + [str(k) for k in
-                                         args.labels_per_class] +
-                ['--split-seeds'] + [str(s) for s in args.seeds],
-                check=True)
-        for lpc in args.labels_per_class:
-            for seed in args.seeds:
-                split = osp.join(root, 'splits', f'{lpc}pc_seed{seed}')
-                settings.append((lpc, seed, dict(
-                    data_root=root,
-                    labeled=osp.join(split, 'labeled.txt'),
-                    unlabeled=osp.join(split, 'unlabeled.txt'),
-                    val=osp.join(root, 'val.txt'),
-                    num_classes=count_classes(osp.join(root, 'train.txt')),
-                    all_labels=osp.join(root, 'train.txt'))))
-
-    rows = []
+    family = 'custom' if args.data else args.family
+    settings = (custom_settings(parser, args) if args.data else
+                synthetic_settings(args, python))
     for lpc, seed, data in settings:
         for method in args.methods:
             print(f'== {method} labels/class={lpc} seed={seed}', flush=True)
-            rows.append(run_one(method, lpc, seed, data, args.iters,
-                                args.out, python, args.cfg_options))
-            print(f'   top1={rows[-1]["top1"]:.4f}', flush=True)
-    # the table covers every finished run in OUT, also those of methods,
+            row = run_one(method, lpc, seed, data, args.iters, args.out,
+                          python, args.cfg_options, family=family)
+            print(f'   test top1={row["top1"]:.4f} '
+                  f'val top1={row["val_top1"]:.4f}', flush=True)
+    # the table covers every record in OUT, also those of methods,
     # settings or seeds not asked for this time
-    rows = finished_runs(args.out)
-    with open(osp.join(args.out, 'results.csv'), 'w', newline='') as f:
-        writer = csv.DictWriter(f, FIELDS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: row.get(k, '') for k in FIELDS})
-    table = summarise(rows)
-    with open(osp.join(args.out, 'results.md'), 'w') as f:
-        f.write(table)
-    plot(rows, osp.join(args.out, 'top1_vs_labels.png'))
-    print(table)
+    print(write_report(args.out))
 
 
 if __name__ == '__main__':

@@ -6,7 +6,8 @@ Example::
         --family coarse --preset benchmark --labels-per-class 10 --split-seeds 0 1 2
 
 writes ``videos/*.mp4``, ``train.txt`` (all labels, the upper bound),
-``val.txt``, ``classes.txt`` and, for each split seed,
+``val.txt`` (for choosing settings), ``test.txt`` (for reported numbers
+only), ``classes.txt`` and, for each split seed,
 ``splits/{k}pc_seed{s}/labeled.txt`` and ``.../unlabeled.txt``; the first
 seed's split is also copied to ``labeled.txt`` / ``unlabeled.txt``.
 """
@@ -50,9 +51,9 @@ DEFAULT_LABELS = dict(tiny=1, small=5, benchmark=10, long=10)
 
 def preset_help() -> str:
     return '; '.join(
-        f'{name}: {p["train_per_class"]} train + {p["val_per_class"]} val '
-        f'videos per class, {p["num_frames"]} frames of {p["size"]}x'
-        f'{p["size"]}, {DEFAULT_LABELS[name]} labels per class'
+        f'{name}: {p["train_per_class"]} train + {p["val_per_class"]} val + '
+        f'{p["test_per_class"]} test videos per class, {p["num_frames"]} '
+        f'frames of {p["size"]}x{p["size"]}, {DEFAULT_LABELS[name]} labels per class'
         for name, p in PRESETS.items())
 
 
@@ -69,6 +70,8 @@ def main(argv=None):
                         help='overrides the preset')
     parser.add_argument('--val-per-class', type=int,
                         help='overrides the preset')
+    parser.add_argument('--test-per-class', type=int,
+                        help='overrides the preset')
     parser.add_argument('--num-frames', type=int, help='overrides the preset')
     parser.add_argument('--size', type=int,
                         help='multiple of 32; overrides the preset')
@@ -82,7 +85,8 @@ def main(argv=None):
                         help='write unlabeled lists without labels')
     args = parser.parse_args(argv)
     params = dict(PRESETS[args.preset])
-    for key in ('train_per_class', 'val_per_class', 'num_frames', 'size'):
+    for key in ('train_per_class', 'val_per_class', 'test_per_class',
+                'num_frames', 'size'):
         if getattr(args, key) is not None:
             params[key] = getattr(args, key)
     if args.labels_per_class is None:

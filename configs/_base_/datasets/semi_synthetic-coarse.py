@@ -81,6 +81,9 @@ val_dataloader = dict(
         num_classes=num_classes,
         pipeline=val_pipeline,
         test_mode=True))
-test_dataloader = val_dataloader
+# held-out splits: val for choosing settings, test for reported numbers only
+test_dataloader = dict(
+    val_dataloader,
+    dataset=dict(val_dataloader['dataset'], ann_file=f'{data_root}/test.txt'))
 val_evaluator = dict(type='AccMetric')
 test_evaluator = val_evaluator
