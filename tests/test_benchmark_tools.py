@@ -1,9 +1,12 @@
 """The cost benchmark runs end to end (a smoke run; the figures it reports
 come from real runs of the script, never from tests)."""
 import json
+import os
 import os.path as osp
 import subprocess
 import sys
+
+import pytest
 
 from conftest import REPO
 
@@ -56,26 +59,149 @@ def test_cost_benchmark_applies_config_overrides(tiny_coarse):
         tiny_coarse, 'labeled.txt')
 
 
-def test_benchmark_table_covers_every_finished_run(tmp_path):
+def _suite():
     sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
     import semi_benchmark
-    rows = [('supervised', 1, 0, 0.2), ('supervised_all', 1, 0, 0.8),
-            ('fixmatch', 1, 0, 0.5), ('supervised', 10, 0, 0.6),
-            ('supervised', 10, 1, 0.7), ('not_a_method', 10, 0, 0.1)]
-    for method, lpc, seed, top1 in rows:
-        run = tmp_path / 'runs' / f'{method}_{lpc}pc_seed{seed}'
-        run.mkdir(parents=True)
-        (run / 'result.json').write_text(json.dumps(dict(
-            method=method, labels_per_class=lpc, seed=seed, top1=top1,
-            top5=1.0, iters=10, wall_s=1.0)))
-    found = semi_benchmark.finished_runs(str(tmp_path))
-    assert [(r['method'], r['labels_per_class'], r['seed'])
-            for r in found] == [('supervised', 1, 0), ('supervised', 10, 0),
-                                ('supervised', 10, 1),
-                                ('supervised_all', 1, 0), ('fixmatch', 1, 0)]
-    table = semi_benchmark.summarise(found)
-    # gap closed at 1 label/class: (0.5 - 0.2) / (0.8 - 0.2)
-    assert '| 1 | fixmatch | 50.0 | 100.0 | 0.50 |' in table
-    assert '| 10 | supervised | 65.0 ± 7.1 |' in table
-    semi_benchmark.plot(found, str(tmp_path / 'plot.png'))
-    assert (tmp_path / 'plot.png').read_bytes()[:4] == b'\x89PNG'
+    return semi_benchmark
+
+
+def _fake_run_dir(path, method, lpc, seed, test_log, val_log, scalars):
+    path.mkdir(parents=True)
+    (path / 'run.json').write_text(json.dumps(dict(
+        method=method, family='coarse', init=None, labels_per_class=lpc,
+        seed=seed, iters=10, wall_s=12.0, key='k')))
+    (path / 'test.log').write_text(test_log)
+    (path / 'val.log').write_text(val_log)
+    vis = path / '20260101_000000' / 'vis_data'
+    vis.mkdir(parents=True)
+    (vis / 'scalars.json').write_text(''.join(
+        json.dumps(s) + '\n' for s in scalars))
+
+
+def test_record_and_row_from_a_work_dir_with_known_logs(tmp_path):
+    """Known logs in, the known row out: the metric lines of tools/test.py,
+    the last logged pseudo-label scalars, gap closed on test."""
+    sb = _suite()
+    log = ('11/25 02:00:00 - mmengine - INFO - Epoch(test) [2/2]    '
+           'acc/top1: {:.4f}  acc/top5: 0.9000  acc/mean1: 0.3000  '
+           'data_time: 0.01  time: 0.2\n')
+    runs = tmp_path / 'runs'
+    _fake_run_dir(runs / 'fixmatch_3pc_seed0', 'fixmatch', 3, 0,
+                  log.format(0.5), log.format(0.375), [
+                      dict(lr=0.1, loss=2.0, unsup_pl_acc=0.25,
+                           unsup_mask_ratio=0.5, iter=5),
+                      dict(lr=0.1, loss=1.5, unsup_pl_acc=0.75,
+                           unsup_mask_ratio=0.625, iter=10),
+                      dict(**{'acc/top1': 0.1}, step=10)])
+    record = sb.collect(str(runs / 'fixmatch_3pc_seed0'))
+    assert (record['top1'], record['top5'], record['val_top1']) == (
+        0.5, 0.9, 0.375)
+    assert (record['pl_acc'], record['mask_ratio'], record['loss']) == (
+        0.75, 0.625, 1.5)
+    for method, top1 in (('supervised', 0.2), ('supervised_all', 0.8)):
+        _fake_run_dir(runs / f'{method}_3pc_seed0', method, 3, 0,
+                      log.format(top1), log.format(top1), [dict(loss=1.0)])
+    rows = []
+    for name in ('supervised', 'supervised_all', 'fixmatch'):
+        row = sb.collect(str(runs / f'{name}_3pc_seed0'))
+        sb.write_record(str(tmp_path), str(runs / f'{name}_3pc_seed0'), row)
+        rows.append(row)
+    table = sb.write_report(str(tmp_path))
+    # (0.5 - 0.2) / (0.8 - 0.2) = 0.50 of the gap closed
+    assert ('| 3 | fixmatch | 50.0 | 37.5 | 0.50 | 75.0 | 62.5 | 12 | 0 |'
+            in table), table
+    assert '| 3 | supervised | 20.0 | 20.0 | 0.00 | - | - | 12 | 0 |' in table
+    assert (tmp_path / 'results.md').read_text() == table
+    assert (tmp_path / 'top1_vs_labels_coarse.png').read_bytes()[:4] == \
+        b'\x89PNG'
+    with pytest.raises(ValueError, match='no "acc/top1'):
+        sb.parse_metrics('Traceback ...', 'x/test.log')
+
+
+def test_a_report_quotes_one_run_per_cell(tmp_path):
+    sb = _suite()
+    record = dict(method='fixmatch', family='fine', init=None,
+                  labels_per_class=1, seed=2, top1=0.1, wall_s=1)
+    for sweep in ('a', 'b'):
+        (tmp_path / sweep / 'records').mkdir(parents=True)
+        (tmp_path / sweep / 'records' / 'r.json').write_text(
+            json.dumps(record))
+    with pytest.raises(ValueError, match='same cell'):
+        sb.read_records(str(tmp_path))
+
+
+FAKE_PYTHON = r"""#!{python}
+# stands in for the interpreter: tools/train.py writes a checkpoint and
+# scalars, tools/test.py prints a metric line that says which split it read
+import json, os, sys
+args = sys.argv[1:]
+with open({calls!r}, 'a') as f:
+    f.write(os.path.basename(args[0]) + '\n')
+if args[0].endswith('train.py'):
+    work = args[args.index('--work-dir') + 1]
+    iters = [a for a in args if a.startswith('train_cfg.max_iters=')]
+    os.makedirs(os.path.join(work, 'vis_data'), exist_ok=True)
+    open(os.path.join(work, 'iter_%s.pth' % iters[-1].split('=')[1]),
+         'w').close()
+    with open(os.path.join(work, 'vis_data', 'scalars.json'), 'w') as f:
+        f.write(json.dumps(dict(loss=1.0, unsup_pl_acc=0.5)) + '\n')
+else:
+    ann = [a for a in args
+           if a.startswith('test_dataloader.dataset.ann_file=')][-1]
+    top1 = 0.25 if ann.endswith('val.txt') else 0.75
+    print('Epoch(test) [1/1]  acc/top1: %.4f  acc/top5: 1.0000' % top1)
+"""
+
+
+def test_a_changed_option_misses_the_cache(tmp_path):
+    """run_one through a stand-in interpreter: the same options reuse the
+    finished run; iterations, cfg-options, init or a data file's contents
+    changed rerun it and move the old run aside."""
+    sb = _suite()
+    calls = tmp_path / 'calls.txt'
+    python = tmp_path / 'python'
+    python.write_text(FAKE_PYTHON.format(python=sys.executable,
+                                         calls=str(calls)))
+    python.chmod(0o755)
+    data = dict(data_root=str(tmp_path), num_classes=4)
+    for name in sb.DATA_FILES:
+        data[name] = str(tmp_path / f'{name}.txt')
+        (tmp_path / f'{name}.txt').write_text('videos/0.mp4 0\n')
+    out = str(tmp_path / 'out')
+
+    def run(**kwargs):
+        args = dict(method='fixmatch', lpc=1, seed=0, data=data, iters=4,
+                    out_dir=out, python=str(python), family='coarse')
+        args.update(kwargs)
+        return sb.run_one(**args)
+
+    def trainings():
+        return calls.read_text().count('train.py')
+
+    first = run()
+    assert (first['top1'], first['val_top1'], first['pl_acc']) == (
+        0.75, 0.25, 0.5)
+    assert trainings() == 1 and calls.read_text().count('test.py') == 2
+    assert run() == first and trainings() == 1  # cache hit
+    run(iters=6)
+    assert trainings() == 2
+    run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'])
+    assert trainings() == 3
+    run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'],
+        init='ssl.pth')
+    assert trainings() == 4
+    (tmp_path / 'labeled.txt').write_text('videos/1.mp4 0\n')
+    last = run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'],
+               init='ssl.pth')
+    assert trainings() == 5
+    assert len(os.listdir(osp.join(out, 'runs', 'stale'))) == 4
+    # the record is compact and says how to rerun the run
+    record = (tmp_path / 'out' / 'records' / 'fixmatch_1pc_seed0.json')
+    assert len(record.read_bytes()) < 8000
+    saved = json.loads(record.read_text())
+    assert saved['key'] == last['key'] and saved['iters'] == 6
+    assert saved['commands']['train'][1:3] == [
+        'tools/train.py', sb.CONFIGS['fixmatch']]
+    assert 'model.semi_train_cfg.threshold=0.9' in saved['cfg_options']
+    assert 'load_from=ssl.pth' in saved['cfg_options']
+    assert saved['versions']['torch'] and saved['commit']

@@ -220,12 +220,15 @@ def test_cmpl_trains_resumes_and_exports_the_primary(tiny_coarse, tmp_path):
         scalars['val/student/acc/top1'].current())
 
 
+@pytest.mark.parametrize('source', ['unlabeled', 'train'])
 def test_ltg_trains_resumes_and_exports_the_rgb_network(
-        tiny_coarse, tmp_path):
+        tiny_coarse, tmp_path, source):
     """LTG through the runner with SemiPreciseBNHook: all losses and label
     logs, exact resume (BN statistics included), the hook leaves the
-    training stream alone, and the RGB network exports to stock test.py."""
-    hooks = {'custom_hooks': [dict(type='SemiPreciseBNHook',
+    training stream alone, and the RGB network exports to stock test.py.
+    With ``source='unlabeled'`` (LTG's own) only the evaluated RGB network's
+    statistics change."""
+    hooks = {'custom_hooks': [dict(type='SemiPreciseBNHook', source=source,
                                    num_samples=12, interval=3)],
              'model.semi_train_cfg.warmup_iters': 0}
     a, b, runner = train_and_resume(LTG, tiny_coarse, tmp_path,
@@ -251,6 +254,9 @@ def test_ltg_trains_resumes_and_exports_the_rgb_network(
         assert torch.equal(value, a['state_dict'][key]), key
     bn = 'student.backbone.layer1.0.conv1.bn.running_mean'
     assert not torch.equal(c[bn], a['state_dict'][bn])
+    aux_bn = bn.replace('student.', 'auxiliary.')
+    assert torch.equal(c[aux_bn], a['state_dict'][aux_bn]) == (
+        source == 'unlabeled')
 
     stock_top1 = export_and_stock_test(
         LTG, osp.join(runner.work_dir, 'iter_8.pth'), tiny_coarse, tmp_path)

@@ -36,14 +36,32 @@ def ltg_batch(num_labeled=2, num_unlabeled=4, seed=0):
 
 
 # ---------------------------------------------------------------- losses
+def alignment_pair():
+    """One clip, C = 2 channels at T x H x W = 1 x 1 x 2 positions:
+    position 0 holds (1, 0) and (0, 1), position 1 holds (0, 2) and
+    (0, 4)."""
+    a = torch.zeros(1, 2, 1, 1, 2)
+    b = torch.zeros(1, 2, 1, 1, 2)
+    a[0, :, 0, 0, 0] = torch.tensor([1.0, 0.0])
+    b[0, :, 0, 0, 0] = torch.tensor([0.0, 1.0])
+    a[0, :, 0, 0, 1] = torch.tensor([0.0, 2.0])
+    b[0, :, 0, 0, 1] = torch.tensor([0.0, 4.0])
+    return a, b
+
+
 def test_alignment_distances_against_hand_computation():
-    a = torch.tensor([[[1.0, 0.0], [0.0, 2.0]]])  # one clip, 4 values
-    b = torch.tensor([[[0.0, 1.0], [0.0, 2.0]]])
-    cos = (0 * 1 + 0 + 0 + 4) / (math.sqrt(5) * math.sqrt(5))
-    for distance, expected in (('cosine', 1 - cos), ('l1', 2 / 4),
-                               ('l2', 2 / 4)):
+    a, b = alignment_pair()
+    # dense cosine: position 0 orthogonal (1 - 0), position 1 parallel
+    # (1 - 1): mean 0.5; the whole block as one vector: a = (1, 0, 0, 2),
+    # b = (0, 0, 1, 4) in (C, W) order, cosine 8 / (sqrt(5) sqrt(17))
+    # differences (1, -1) and (0, -2): L1 = 4 / 4, L2 = 6 / 4
+    cases = ((dict(distance='cosine'), 0.5),
+             (dict(distance='cosine', dense=False),
+              1 - 8 / (math.sqrt(5) * math.sqrt(17))),
+             (dict(distance='l1'), 1.0), (dict(distance='l2'), 1.5))
+    for options, expected in cases:
         loss = MODELS.build(dict(type='FeatureAlignmentLoss',
-                                 distance=distance, loss_weight=2.0))
+                                 loss_weight=2.0, **options))
         # two blocks: the sum of their distances
         assert loss([a, a], [b, b]).item() == pytest.approx(4 * expected)
 
@@ -59,8 +77,26 @@ def test_alignment_stop_gradient(stop_gradient):
     assert (b.grad is None) == stop_gradient
 
 
+def eq10_by_hand(q, k, tau):
+    """LTG's Eq. 10 written out: for each clip i and each direction, the
+    positive is the other modality of clip i and the negatives the other
+    modality of the other clips; mean over clips, then over directions."""
+    def unit(x):
+        return [np.asarray(v) / np.linalg.norm(v) for v in x]
+
+    def direction(anchors, keys):
+        total = 0.0
+        for i, anchor in enumerate(anchors):
+            sims = [math.exp(float(anchor @ key) / tau) for key in keys]
+            total += -math.log(sims[i] / sum(sims))
+        return total / len(anchors)
+
+    q, k = unit(q), unit(k)
+    return (direction(q, k) + direction(k, q)) / 2
+
+
 def nt_xent_by_hand(q, k, tau):
-    """The loss written out anchor by anchor with numpy."""
+    """SimCLR's NT-Xent with cross-modal positives, anchor by anchor."""
     z = np.concatenate([q / np.linalg.norm(q, axis=1, keepdims=True),
                         k / np.linalg.norm(k, axis=1, keepdims=True)])
     n = len(q)
@@ -78,7 +114,13 @@ def test_info_nce_against_hand_computation():
     k = np.array([[0.8, 0.6], [1.0, 1.0], [-1.0, 0.5]])
     loss = MODELS.build(dict(type='CrossModalInfoNCELoss', temperature=0.5))
     value = loss(torch.tensor(q), torch.tensor(k)).item()
-    assert value == pytest.approx(nt_xent_by_hand(q, k, 0.5), rel=1e-6)
+    assert value == pytest.approx(eq10_by_hand(q, k, 0.5), rel=1e-6)
+    simclr = MODELS.build(dict(type='CrossModalInfoNCELoss', temperature=0.5,
+                               negatives='all'))
+    value_all = simclr(torch.tensor(q), torch.tensor(k)).item()
+    assert value_all == pytest.approx(nt_xent_by_hand(q, k, 0.5), rel=1e-6)
+    # the two forms differ here: same-modality negatives add terms
+    assert abs(value - value_all) > 0.05
     # matching pairs: lower loss than mismatched pairs
     assert loss(torch.tensor(q), torch.tensor(q)) < value
 
@@ -90,6 +132,8 @@ def test_info_nce_two_processes_equal_one_process_with_whole_batch():
     ).requires_grad_(True)
     loss = MODELS.build(dict(type='CrossModalInfoNCELoss', temperature=0.3))
     expected = loss(whole_q, whole_k)
+    assert expected.item() == pytest.approx(
+        eq10_by_hand(q.numpy(), k.numpy(), 0.3), rel=1e-5)
     expected.backward()
     ranks = run_two_processes(
         dict(type='CrossModalInfoNCELoss', temperature=0.3), q, k)

@@ -137,3 +137,42 @@ def test_readme_stock_config_snippet_trains(tiny_coarse, user_dir):
     assert 'optim_wrapper TSMOptimWrapperConstructor' in out
     for it in (2, 4):
         assert osp.isfile(work / f'iter_{it}.pth'), it
+
+
+def test_benchmark_tables_are_rebuilt_from_committed_records(tmp_path):
+    """The README's accuracy tables and the plots next to them come from
+    the committed run records alone: ``semi_benchmark.py --report`` on a
+    copy of them rebuilds both byte for byte."""
+    import glob
+    import shutil
+    docs = osp.join(REPO, 'docs', 'benchmark')
+    records = glob.glob(osp.join(docs, '*', 'records', '*.json'))
+    for path in records:
+        rel = osp.relpath(path, docs)
+        os.makedirs(tmp_path / osp.dirname(rel), exist_ok=True)
+        shutil.copy(path, tmp_path / rel)
+    text = open(README).read()
+    command = re.search(r'\n(python tools/benchmark/semi_benchmark.py '
+                        r'--report docs/benchmark)\n', text)
+    assert command, 'the README shows the --report command'
+    words = shlex.split(command[1])
+    words[words.index('docs/benchmark')] = str(tmp_path)
+    res = subprocess.run([sys.executable] + words[1:], cwd=REPO,
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    rebuilt = (tmp_path / 'results.md').read_text()
+    assert rebuilt == open(osp.join(docs, 'results.md')).read()
+    block = re.search(r'<!-- benchmark-results:begin[^\n]*-->\n(.*?)'
+                      r'<!-- benchmark-results:end -->', text, re.S)
+    assert block and block[1] == rebuilt, (
+        'README block differs from the --report tables')
+    # every committed record is one seed of one row
+    rows = [line for line in rebuilt.splitlines()
+            if line.startswith('| ') and not line.startswith('| labels')]
+    assert sum(len(r.split('|')[-2].split(',')) for r in rows) == len(records)
+    pngs = sorted(glob.glob(str(tmp_path / '*.png')))
+    assert [osp.basename(p) for p in pngs] == sorted(
+        osp.basename(p) for p in glob.glob(osp.join(docs, '*.png')))
+    for png in pngs:
+        committed = open(osp.join(docs, osp.basename(png)), 'rb').read()
+        assert open(png, 'rb').read() == committed, png

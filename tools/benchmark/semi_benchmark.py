@@ -31,7 +31,8 @@ unchanged; otherwise it is rerun and the old directory moved to
     # (without test.txt, val.txt serves as both, with a warning)
     python tools/benchmark/semi_benchmark.py --data DIR --out OUT
     # the README's tables and plots, rebuilt from committed records alone
-    # (DIR/<sweep>/records/*.json -> DIR/results.md, DIR/*.png)
+    # (DIR/<sweep>/records/*.json -> DIR/results.md, DIR/*.png; --readme
+    # also writes the tables into README.md's benchmark-results block)
     python tools/benchmark/semi_benchmark.py --report docs/benchmark
 """
 import argparse
@@ -517,6 +518,23 @@ def write_report(root, rows=None):
     return table
 
 
+README_BLOCK = re.compile(
+    r'(<!-- benchmark-results:begin[^\n]*-->\n)(.*?)'
+    r'(<!-- benchmark-results:end -->)', re.S)
+
+
+def update_readme(path, table):
+    """Put ``table`` between the README's benchmark-results markers."""
+    with open(path) as f:
+        text = f.read()
+    if not README_BLOCK.search(text):
+        raise ValueError(f'{path}: no <!-- benchmark-results:begin --> ... '
+                         '<!-- benchmark-results:end --> block')
+    text = README_BLOCK.sub(lambda m: m[1] + table + m[3], text)
+    with open(path, 'w') as f:
+        f.write(text)
+
+
 # ------------------------------------------------------------------ data
 def custom_settings(parser, args):
     root = osp.abspath(args.data)
@@ -592,13 +610,19 @@ def main(argv=None):
     parser.add_argument('--report', metavar='DIR',
                         help='only rebuild DIR/results.md, results.csv and '
                         'the plots from DIR/*/records/*.json (no training)')
+    parser.add_argument('--readme', metavar='README.md',
+                        help='with --report: also put the tables into this '
+                        'file\'s benchmark-results block')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         metavar='KEY=VALUE',
                         help='extra config overrides for every run (e.g. an '
                         'ablation; use a separate --out)')
     args = parser.parse_args(argv)
     if args.report:
-        print(write_report(args.report))
+        table = write_report(args.report)
+        if args.readme:
+            update_readme(args.readme, table)
+        print(table)
         return
     if not args.out:
         parser.error('--out is required (or --report DIR)')

@@ -41,29 +41,47 @@ def info_nce_terms(logits: Tensor,
 
 @MODELS.register_module()
 class CrossModalInfoNCELoss(nn.Module):
-    """InfoNCE between two modalities of the same clips.
+    """InfoNCE between two modalities of the same clips (LTG, Eq. 10).
 
-    With ``z = [q_1..q_N, k_1..k_N]`` L2-normalised, each embedding's
-    positive is the other modality of its clip and its negatives are the
-    other ``2N - 2`` embeddings (both modalities of the other clips, as in
-    SimCLR's NT-Xent with cross-modal pairs):
+    ``q_i`` (RGB) and ``k_i`` (TG) are L2-normalised embeddings of clip
+    ``i``; ``s(a, b) = a . b / tau``.
 
-    ``l_a = -log exp(z_a . z_a+ / tau) / sum_{b != a} exp(z_a . z_b / tau)``
+    - ``negatives='cross_modal'`` (default; the paper: "the two modalities
+      of the same video clip as a positive pair and the two modalities of
+      different video clips as negative pairs", following CMC, and the
+      authors' code): the keys of an anchor are the other modality of every
+      clip, so
 
-    averaged over the ``2N`` anchors (Eq. 10 with one positive). In
-    distributed training the keys of all ranks are gathered (with their
+      ``l_i^{q->k} = -log exp s(q_i, k_i) / sum_j exp s(q_i, k_j)``
+
+      and the same with ``q`` and ``k`` swapped; the loss is the mean of
+      the two directions, each averaged over its ``N`` anchors.
+    - ``negatives='all'`` (SimCLR's NT-Xent with cross-modal pairs): the
+      keys of an anchor are the other ``2N - 1`` embeddings of both
+      modalities, so same-modality embeddings of other clips are negatives
+      too; the mean over the ``2N`` anchors.
+
+    In distributed training the keys of all ranks are gathered (with their
     gradient) and each rank averages over its own anchors, so the mean over
     ranks equals the loss of one process holding the whole batch.
 
     Args:
         temperature (float): tau. Defaults to 0.5 (LTG's official code).
+        negatives (str): ``'cross_modal'`` (default) or ``'all'``.
         loss_weight (float): ``w_clr``. Defaults to 1.0.
     """
 
+    negative_sets = ('cross_modal', 'all')
+
     def __init__(self, temperature: float = 0.5,
+                 negatives: str = 'cross_modal',
                  loss_weight: float = 1.0) -> None:
         super().__init__()
+        if negatives not in self.negative_sets:
+            raise ValueError(f'CrossModalInfoNCELoss negatives must be one '
+                             f'of {self.negative_sets}, got {negatives!r}')
         self.temperature = temperature
+        self.negatives = negatives
         self.loss_weight = loss_weight
 
     def forward(self, q: Tensor, k: Tensor) -> Tensor:
@@ -87,8 +105,14 @@ class CrossModalInfoNCELoss(nn.Module):
         own = torch.cat([local, local + total])  # each anchor's own column
         positive = torch.cat([local + total, local])
         rows = torch.arange(2 * n, device=q.device)
-        negatives = torch.ones_like(logits, dtype=torch.bool)
-        negatives[rows, own] = False
+        if self.negatives == 'all':
+            negatives = torch.ones_like(logits, dtype=torch.bool)
+            negatives[rows, own] = False
+        else:  # the other modality's columns only
+            modality = torch.arange(2 * total, device=q.device) >= total
+            negatives = modality[None, :] != (rows >= n)[:, None]
         negatives[rows, positive] = False
+        # both directions have n anchors: the mean over 2n anchors is the
+        # mean of the two directions' means
         loss = info_nce_terms(logits, rows, positive, negatives).mean()
         return self.loss_weight * loss
