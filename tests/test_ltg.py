@@ -242,3 +242,49 @@ def test_alignment_uses_labeled_and_weak_views_only():
 def test_bad_pseudo_label_source_is_rejected():
     with pytest.raises(ValueError, match='pseudo_label_source'):
         ltg(pseudo_label_source='teacher')
+
+
+# ---------------------------------------------------------- paper configs
+@pytest.mark.parametrize('name, epochs, warmup_epochs, train_videos', [
+    ('ltg_r3d18_8xb10-180e_ucf101-5percent', 180, 30, 9537),
+    ('ltg_r3d18_8xb10-180e_ucf101-50percent', 180, 30, 9537),
+    ('ltg_r3d18_8xb10-360e_hmdb51-40percent', 360, 60, 3570),
+    ('ltg_r3d18_8xb10-360e_hmdb51-60percent', 360, 60, 3570),
+])
+def test_paper_configs_follow_sec_4_2(name, epochs, warmup_epochs,
+                                      train_videos):
+    """Schedules from the paper's epochs (an epoch = the split's training
+    videos at 8 GPUs x 5 unlabeled clips, as the authors' runner counts),
+    224 training crops from short side 256, 10 x 3 test views of 256,
+    RandAugment-only strong views, PreciseBN on unlabeled clips with the
+    validation pipeline, Eq. 10 negatives, dense alignment."""
+    from mmengine.config import Config
+    from conftest import REPO
+    cfg = Config.fromfile(f'{REPO}/configs/ltg/{name}.py')
+    per_epoch = train_videos // 40
+    assert cfg.train_cfg.max_iters == epochs * per_epoch
+    assert cfg.model.semi_train_cfg.warmup_iters == warmup_epochs * per_epoch
+    warm, cosine = cfg.param_scheduler
+    assert (warm.type, warm.end, warm.start_factor) == (
+        'LinearLR', warmup_epochs * per_epoch, 0.1)
+    assert (cosine.begin, cosine.end) == (warm.end, cfg.train_cfg.max_iters)
+    assert cfg.optim_wrapper.optimizer.lr == 0.2
+    unlabeled = cfg.train_dataloader.dataset.unlabeled.pipeline
+    types = [t['type'] for t in unlabeled]
+    assert unlabeled[types.index('Resize')]['scale'] == (-1, 256)
+    crop = types.index('RandomResizedCrop')
+    assert unlabeled[crop + 1]['scale'] == (224, 224)
+    strong = unlabeled[-1]['strong']
+    assert [t['type'] for t in strong if t['type'] in (
+        'RandAugmentVideo', 'TorchVisionWrapper')] == ['RandAugmentVideo']
+    test = {t['type']: t for t in cfg.test_dataloader.dataset.pipeline}
+    assert test['SampleFrames']['num_clips'] == 10
+    assert test['ThreeCrop']['crop_size'] == 256
+    val = {t['type']: t for t in cfg.val_dataloader.dataset.pipeline}
+    assert val['CenterCrop']['crop_size'] == 224
+    (hook, ) = cfg.custom_hooks
+    assert (hook.type, hook.source) == ('SemiPreciseBNHook', 'unlabeled')
+    semi = cfg.model.semi_train_cfg
+    assert semi.contrast_loss.negatives == 'cross_modal'
+    assert semi.align_loss.dense and semi.align_loss.stop_gradient
+    assert semi.projection.num_layers == 3

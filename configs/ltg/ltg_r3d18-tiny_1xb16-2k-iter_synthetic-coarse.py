@@ -11,5 +11,6 @@ _base_ = [
 ]
 model = dict(semi_train_cfg=dict(warmup_iters=330))
 custom_hooks = [
-    dict(type='SemiPreciseBNHook', num_samples=256, interval=500)
+    dict(type='SemiPreciseBNHook', source='unlabeled', num_samples=256,
+         interval=500)
 ]

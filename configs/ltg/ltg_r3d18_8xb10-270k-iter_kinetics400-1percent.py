@@ -11,7 +11,8 @@ head = dict(cls_head=dict(num_classes=400))
 model = dict(
     primary=head, auxiliary=head, semi_train_cfg=dict(warmup_iters=45000))
 custom_hooks = [
-    dict(type='SemiPreciseBNHook', num_samples=8192, interval=10000)
+    dict(type='SemiPreciseBNHook', source='unlabeled', num_samples=8192,
+         interval=10000)
 ]
 train_cfg = dict(val_interval=10000)
 default_hooks = dict(checkpoint=dict(interval=10000))

@@ -19,4 +19,8 @@ val_dataloader = dict(
         ann_file=f'{data_root}/hmdb51_val_split_1_videos.txt',
         data_prefix=dict(video=f'{data_root}/videos'),
         num_classes=num_classes))
-test_dataloader = val_dataloader
+test_dataloader = dict(
+    dataset=dict(
+        ann_file=f'{data_root}/hmdb51_val_split_1_videos.txt',
+        data_prefix=dict(video=f'{data_root}/videos'),
+        num_classes=num_classes))

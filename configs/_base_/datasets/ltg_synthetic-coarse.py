@@ -1,7 +1,7 @@
 # LTG's data on synthetic-coarse: one decode of the 8x2 RGB frames and the
 # frame after each (fast TG, n = 1); the crop is applied before branching so
 # that RGB and TG views share it pixel for pixel; strong views add
-# RandAugment + Cutout (TG: to the frames, before differencing). FixMatch's
+# RandAugment (TG: to the frames, before differencing). FixMatch's
 # split, batch (8 labeled + 8 unlabeled) and augmentations otherwise.
 _base_ = './semi_synthetic-coarse.py'
 views = dict(rgb=dict(clip_len=8, frame_interval=2, pair_offset=1))
@@ -12,7 +12,11 @@ decode = [
 ] + _base_.weak_augment
 rgb = [dict(type='SelectViewFrames', view='rgb')]
 tg = [dict(type='TemporalGradient', view='rgb')]
-strong = _base_.strong_augment[len(_base_.weak_augment):]
+# strong view: RandAugment only (Sec. 4.2; FixMatch's Cutout left out)
+strong = [
+    t for t in _base_.strong_augment[len(_base_.weak_augment):]
+    if t['type'] == 'RandAugmentVideo'
+]
 pack = _base_.pack
 ltg_branch_field = [
     'labeled', 'weak', 'strong', 'labeled_tg', 'weak_tg', 'strong_tg'

@@ -48,8 +48,10 @@ class LTGRecognizer(CoTrainingRecognizer):
           stop-gradient, weight 1).
         - ``contrast_loss``: default ``CrossModalInfoNCELoss`` (tau 0.5,
           weight 1); ``None`` switches contrast off.
-        - ``projection``: ``MLPProjectionHead`` settings (``in_channels``
-          defaults to each stream's ``cls_head.in_channels``).
+        - ``projection``: ``MLPProjectionHead`` settings; default the
+          paper's 3-layer MLP (Sec. 4.2), ``in_channels`` and
+          ``out_channels`` each stream's ``cls_head.in_channels`` (the
+          paper gives no width; the authors' code projects 512 -> 512).
         - TG branches: ``aux_labeled_branch`` etc., default ``labeled_tg``,
           ``weak_tg``, ``strong_tg``.
 
@@ -68,7 +70,7 @@ class LTGRecognizer(CoTrainingRecognizer):
         align_layers=('layer1', 'layer2', 'layer3', 'layer4'),
         align_loss=dict(type='FeatureAlignmentLoss'),
         contrast_loss=dict(type='CrossModalInfoNCELoss'),
-        projection=dict(type='MLPProjectionHead', out_channels=128),
+        projection=dict(type='MLPProjectionHead', num_layers=3),
         aux_labeled_branch='labeled_tg',
         aux_weak_branch='weak_tg',
         aux_strong_branch='strong_tg')
@@ -87,12 +89,12 @@ class LTGRecognizer(CoTrainingRecognizer):
         self.contrast_loss = None
         if cfg.contrast_loss is not None:
             self.contrast_loss = MODELS.build(cfg.contrast_loss)
-            self.rgb_projection = MODELS.build(
-                dict(dict(in_channels=primary['cls_head']['in_channels']),
-                     **cfg.projection))
-            self.tg_projection = MODELS.build(
-                dict(dict(in_channels=auxiliary['cls_head']['in_channels']),
-                     **cfg.projection))
+            # width of each stream's features unless the config says
+            # otherwise (the authors' code: 512 -> 512 for R3D-18)
+            self.rgb_projection, self.tg_projection = (MODELS.build(
+                dict(dict(in_channels=net['cls_head']['in_channels'],
+                          out_channels=net['cls_head']['in_channels']),
+                     **cfg.projection)) for net in (primary, auxiliary))
 
     def labeled_loss(self, multi_batch_inputs: Dict[str, Tensor],
                      multi_batch_data_samples: Dict[str, list]) -> dict:

@@ -1,6 +1,6 @@
-# LTG on UCF101 10% labels (see the 20% config).
-_base_ = './ltg_r3d18_8xb10-45k-iter_ucf101-20percent.py'
-split_dir = 'data/ucf101/semi/10pct_seed0'
+# LTG on HMDB51 50% labels (see the 40% config).
+_base_ = './ltg_r3d18_8xb10-360e_hmdb51-40percent.py'
+split_dir = 'data/hmdb51/semi/50pct_seed0'
 train_dataloader = dict(
     dataset=dict(
         labeled=dict(ann_file=f'{split_dir}/labeled.txt'),
