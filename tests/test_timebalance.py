@@ -471,8 +471,7 @@ def test_three_stages_run_end_to_end_and_skip_when_done(tiny_long, tmp_path):
     ssl_d = _load_checkpoint(str(tmp_path / 'ssl_distinctive' /
                                  'iter_2.pth'))['state_dict']
     key = 'backbone.conv1.conv.weight'
-    init = torch.load(str(tmp_path / 'ssl_distinctive' /
-                          'student_backbone.pth'),
+    init = torch.load(str(tmp_path / 'student_init.pth'),
                       weights_only=True)['state_dict']
     assert torch.equal(init['student.' + key], ssl_d['recognizer.' + key])
     # the student trained 2 iterations from it: close, not equal
@@ -482,3 +481,14 @@ def test_three_stages_run_end_to_end_and_skip_when_done(tiny_long, tmp_path):
     res = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr[-3000:]
     assert res.stdout.count('done, skipped') == 5
+    # the plain-average ablation next to it: same stages, its own student
+    res = subprocess.run(cmd + [
+        '--student-work-dir', str(tmp_path / 'student_avg'),
+        '--student-cfg-options', 'model.semi_train_cfg.reweighting=False'],
+        cwd=REPO, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert res.stdout.count('done, skipped') == 4
+    avg = _load_checkpoint(str(tmp_path / 'student_avg' / 'iter_2.pth'))
+    assert avg['meta']['cfg'].count('reweighting=False') == 1
+    assert not torch.equal(avg['state_dict']['student.' + key],
+                           state['student.' + key])

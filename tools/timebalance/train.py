@@ -1,20 +1,36 @@
 """TimeBalance end to end, each stage's output feeding the next by path:
 
-1. the self-supervised teachers f_I and f_D on every training video;
-2. their backbones fine-tuned on the labeled set (cross-entropy);
-3. the temporal similarity score of every training video (stage-1 models);
+1. the self-supervised teachers f_D and f_I on every training video
+   (``ssl_distinctive``, ``ssl_invariant``);
+2. their backbones fine-tuned on the labeled set with cross-entropy
+   (``teacher_distinctive``, ``teacher_invariant``);
+3. the temporal similarity score of every training video from the stage-1
+   models (``scores.json``);
 4. the student, from f_D's stage-1 backbone, distilled from the fine-tuned
-   teachers with TSTR.
+   teachers with TSTR (``student``).
 
     python tools/timebalance/train.py --work-dir work_dirs/timebalance \
-        [--data data/synthetic-long] [--iters N] [--cfg-options K=V ...]
+        [--data data/synthetic-long] [--split DIR] [--seed N] [--iters N] \
+        [--cfg-options K=V ...] [--student-cfg-options K=V ...]
 
 Every run goes through MMAction2's ``tools/train.py`` (this repository's,
 with the plugin imported) into ``WORK_DIR/<stage>``. A finished stage (its
 ``DONE`` file) is skipped on a rerun; an interrupted one resumes from its
 last checkpoint. ``--data`` points every stage at another data set (the
-layout of ``generate_synthetic.py``), ``--iters`` sets every stage's
-iterations, ``--cfg-options`` applies to every training run.
+layout of ``generate_synthetic.py``: ``labeled.txt``, ``unlabeled.txt``,
+``val.txt``, ``test.txt`` and the videos under it) and ``--split DIR`` takes
+the labeled / unlabeled lists from DIR instead; ``--iters`` sets every
+stage's iterations, ``--cfg-options`` applies to every training run,
+``--student-cfg-options`` to the student only (e.g. the plain-average
+ablation ``model.semi_train_cfg.reweighting=False``).
+
+Sharing stages between runs (``semi_benchmark.py`` does): the stage-1 runs
+need no labels, so ``--ssl-work-dir DIR --ssl-ann FILE`` trains them once on
+every video of FILE (e.g. ``train.txt``) into DIR and any split reuses
+them; ``--student-work-dir`` puts the student elsewhere (an ablation next to
+the full method, same teachers); ``--stop-after STAGE`` ends the pipeline
+there (``ssl_distinctive``: only the checkpoint every method can start
+from).
 """
 import argparse
 import os
@@ -36,19 +52,24 @@ STUDENT = osp.join(CONFIGS,
                    'timebalance_r3d18-tiny_1xb16-2k-iter_synthetic-long.py')
 
 
-def semi_data(root: str) -> list:
-    """cfg-options of a config with ``SemiDataset`` training data."""
+STAGES = ('ssl_distinctive', 'ssl_invariant', 'teacher_distinctive',
+          'teacher_invariant', 'scores', 'student')
+
+
+def semi_data(root: str, lists: dict) -> list:
+    """cfg-options of a config with ``SemiDataset`` training data:
+    ``lists`` gives the ``labeled`` and ``unlabeled`` annotation files."""
     opts = [f'train_dataloader.dataset.{s}.{k}={v}'
             for s in ('labeled', 'unlabeled')
-            for k, v in (('ann_file', f'{root}/{s}.txt'),
+            for k, v in (('ann_file', lists[s]),
                          ('data_prefix.video', root))]
-    return opts + val_data(root)
+    return opts + eval_data(root)
 
 
-def val_data(root: str) -> list:
+def eval_data(root: str) -> list:
     return [f'{split}_dataloader.dataset.{k}={v}'
             for split in ('val', 'test')
-            for k, v in (('ann_file', f'{root}/val.txt'),
+            for k, v in (('ann_file', f'{root}/{split}.txt'),
                          ('data_prefix.video', root))]
 
 
@@ -57,7 +78,8 @@ def last_checkpoint(work_dir: str) -> str:
         return f.read().strip()
 
 
-def train(name: str, config: str, work: str, options: list) -> str:
+def train(name: str, config: str, work: str, options: list,
+          seed=None) -> str:
     """Train ``config`` into ``work/name`` unless done; resume an
     interrupted run. Returns the work dir."""
     work_dir = osp.join(work, name)
@@ -67,6 +89,8 @@ def train(name: str, config: str, work: str, options: list) -> str:
         return work_dir
     cmd = [sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
            '--work-dir', work_dir]
+    if seed is not None:
+        cmd += ['--seed', str(seed)]
     if osp.isfile(osp.join(work_dir, 'last_checkpoint')):
         # the run's own last checkpoint, not its starting weights
         cmd.append('--resume')
@@ -89,54 +113,96 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--work-dir', required=True)
     parser.add_argument('--data', help='data set root (default: configs)')
+    parser.add_argument('--split', help='DIR with the labeled.txt and '
+                        'unlabeled.txt to use (default: --data)')
+    parser.add_argument('--seed', type=int, help='seed of every run')
     parser.add_argument('--iters', type=int,
                         help='iterations of every training run')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='KEY=VALUE applied to every training run')
+    parser.add_argument('--student-cfg-options', nargs='+', default=[],
+                        help='KEY=VALUE applied to the student only')
+    parser.add_argument('--ssl-work-dir',
+                        help='where the stage-1 runs live (default: '
+                        '--work-dir); shared by runs that give the same')
+    parser.add_argument('--ssl-ann', help='annotation list of every video '
+                        'the stage-1 runs read (default: the labeled and '
+                        'unlabeled lists)')
+    parser.add_argument('--student-work-dir',
+                        help='the student\'s work dir (default: '
+                        'WORK_DIR/student)')
+    parser.add_argument('--stop-after', choices=STAGES, default='student')
     args = parser.parse_args(argv)
+    if (args.split or args.ssl_ann) and not args.data:
+        parser.error('--split and --ssl-ann need --data')
     work = osp.abspath(args.work_dir)
+    ssl_work = osp.abspath(args.ssl_work_dir or work)
     os.makedirs(work, exist_ok=True)
     common = list(args.cfg_options)
     if args.iters:
         common.append(f'train_cfg.max_iters={args.iters}')
+    lists = None
+    if args.data:
+        split = args.split or args.data
+        lists = {s: f'{split}/{s}.txt' for s in ('labeled', 'unlabeled')}
+    ssl_lists = dict(labeled=args.ssl_ann, unlabeled=args.ssl_ann) \
+        if args.ssl_ann else lists
 
-    ssl_data = [o for o in semi_data(args.data) if 'train_' in o] \
-        if args.data else []
+    def stop(stage):
+        return STAGES.index(stage) >= STAGES.index(args.stop_after)
+
+    ssl_data = [o for o in semi_data(args.data, ssl_lists)
+                if 'train_' in o] if args.data else []
     ssl = {}
-    for obj, config in SSL.items():
+    for obj in ('distinctive', 'invariant'):
         ssl[obj] = last_checkpoint(
-            train(f'ssl_{obj}', config, work, common + ssl_data))
+            train(f'ssl_{obj}', SSL[obj], ssl_work, common + ssl_data,
+                  args.seed))
+        if stop(f'ssl_{obj}'):
+            return
 
     teacher_data = [f'train_dataloader.dataset.{k}={v}' for k, v in (
-        ('ann_file', f'{args.data}/labeled.txt'),
-        ('data_prefix.video', args.data))] + val_data(args.data) \
+        ('ann_file', lists['labeled']),
+        ('data_prefix.video', args.data))] + eval_data(args.data) \
         if args.data else []
     teachers = {}
-    for obj in SSL:
-        backbone = osp.join(work, f'ssl_{obj}', 'backbone.pth')
+    for obj in ('distinctive', 'invariant'):
+        backbone = osp.join(work, f'teacher_{obj}_init.pth')
         tool('ssl_to_recognizer.py', ssl[obj], backbone)
         teachers[obj] = last_checkpoint(
             train(f'teacher_{obj}', TEACHER, work,
-                  common + teacher_data + [f'load_from={backbone}']))
+                  common + teacher_data + [f'load_from={backbone}'],
+                  args.seed))
+        if stop(f'teacher_{obj}'):
+            return
 
     scores = osp.join(work, 'scores.json')
     score_args = [SSL['invariant'], ssl['invariant'], SSL['distinctive'],
                   ssl['distinctive'], '--out', scores]
-    if ssl_data:
-        score_args += ['--cfg-options'] + ssl_data
+    if args.data:  # every video of the split (the resumable file skips
+        # those already scored)
+        score_args += ['--cfg-options'] + [
+            o for o in semi_data(args.data, lists) if 'train_' in o]
     tool('score_videos.py', *score_args)
+    if stop('scores'):
+        return
 
-    student_init = osp.join(work, 'ssl_distinctive', 'student_backbone.pth')
+    student_init = osp.join(work, 'student_init.pth')
     tool('ssl_to_recognizer.py', ssl['distinctive'], student_init,
          '--prefix', 'student.')
-    student_data = semi_data(args.data) if args.data else []
-    student = train('student', STUDENT, work, common + student_data + [
-        f'load_from={student_init}',
-        f'model.teacher_checkpoints.invariant={teachers["invariant"]}',
-        f'model.teacher_checkpoints.distinctive={teachers["distinctive"]}',
-        f'train_dataloader.dataset.labeled.score_file={scores}',
-        f'train_dataloader.dataset.unlabeled.score_file={scores}'
-    ])
+    student_data = semi_data(args.data, lists) if args.data else []
+    student_dir = osp.abspath(args.student_work_dir or
+                              osp.join(work, 'student'))
+    student = train(
+        osp.basename(student_dir), STUDENT, osp.dirname(student_dir),
+        common + student_data + [
+            f'load_from={student_init}',
+            f'model.teacher_checkpoints.invariant={teachers["invariant"]}',
+            'model.teacher_checkpoints.distinctive='
+            f'{teachers["distinctive"]}',
+            f'train_dataloader.dataset.labeled.score_file={scores}',
+            f'train_dataloader.dataset.unlabeled.score_file={scores}'
+        ] + list(args.student_cfg_options), args.seed)
     print(f'student: {last_checkpoint(student)}')
 
 
