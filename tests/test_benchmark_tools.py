@@ -187,14 +187,19 @@ def test_a_changed_option_misses_the_cache(tmp_path):
     assert trainings() == 2
     run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'])
     assert trainings() == 3
-    run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'],
-        init='ssl.pth')
+    ssl = tmp_path / 'ssl.pth'
+    ssl.write_bytes(b'weights')
+    init = ('ssl', str(ssl))
+    run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'], init=init)
     assert trainings() == 4
+    ssl.write_bytes(b'other weights')  # the same path, other contents
+    run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'], init=init)
+    assert trainings() == 5
     (tmp_path / 'labeled.txt').write_text('videos/1.mp4 0\n')
     last = run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'],
-               init='ssl.pth')
-    assert trainings() == 5
-    assert len(os.listdir(osp.join(out, 'runs', 'stale'))) == 4
+               init=init)
+    assert trainings() == 6
+    assert len(os.listdir(osp.join(out, 'runs', 'stale'))) == 5
     # the record is compact and says how to rerun the run
     record = (tmp_path / 'out' / 'records' / 'fixmatch_1pc_seed0.json')
     assert len(record.read_bytes()) < 8000
@@ -203,5 +208,6 @@ def test_a_changed_option_misses_the_cache(tmp_path):
     assert saved['commands']['train'][1:3] == [
         'tools/train.py', sb.CONFIGS['fixmatch']]
     assert 'model.semi_train_cfg.threshold=0.9' in saved['cfg_options']
-    assert 'load_from=ssl.pth' in saved['cfg_options']
+    assert f'load_from={ssl}' in saved['cfg_options']
+    assert saved['init'] == 'ssl'
     assert saved['versions']['torch'] and saved['commit']

@@ -342,3 +342,45 @@ def test_acl_mtl_trains_resumes_and_exports(tiny_coarse, tmp_path):
         tmp_path)
     assert stock_top1 == pytest.approx(
         scalars['val/student/acc/top1'].current())
+
+
+def test_lr_halves_on_a_training_loss_plateau_and_resumes_exactly(
+        tiny_coarse, tmp_path):
+    """TimeBalance's "LR halved on loss plateau": TrainLossPlateauLR, stepped
+    by TrainLossPlateauHook with the mean training loss of every 3
+    iterations, gives the learning rates of torch's ReduceLROnPlateau fed
+    the logged losses; resuming mid-window (iteration 4) gives the same
+    weights and learning rates. (``threshold=10`` makes every window a
+    non-improvement, so the test sees halvings.)"""
+    plateau = dict(type='TrainLossPlateauLR', patience=0, threshold=10.0)
+    extra = {'param_scheduler': [plateau],
+             'custom_hooks': [dict(type='TrainLossPlateauHook', interval=3)]}
+    a, b, runner = train_and_resume(
+        FIXMATCH, tiny_coarse, tmp_path, 'student.backbone.conv1.conv.weight',
+        **extra)
+    assert_same_weights(a, b)
+    hub = runner.message_hub.log_scalars
+    losses = hub['train/loss'].data[0]
+    lrs = hub['train/lr'].data[0]
+    assert len(losses) == len(lrs) == 8
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([param], lr=float(lrs[0]))
+    reference = torch.optim.lr_scheduler.ReduceLROnPlateau(
+        optimizer, mode='min', factor=0.5, patience=0, threshold=10.0)
+    expected = []
+    for i in range(8):
+        expected.append(optimizer.param_groups[0]['lr'])
+        if (i + 1) % 3 == 0:
+            reference.step(float(losses[i - 2:i + 1].mean()))
+    assert lrs.tolist() == pytest.approx(expected)
+    # no window is better than the threshold allows (not even the first,
+    # against an infinite best): halved after iterations 3 and 6
+    lr = expected[0]
+    assert expected == [lr] * 3 + [lr / 2] * 3 + [lr / 4] * 2
+
+    # a config without the hook gets it from SemiIterBasedTrainLoop
+    cfg = tiny_cfg(FIXMATCH, tiny_coarse, tmp_path / 'auto',
+                   param_scheduler=[plateau], custom_hooks=[])
+    auto = Runner.from_cfg(cfg)
+    auto.train_loop  # noqa: B018  (builds the loop)
+    assert 'TrainLossPlateauHook' in [type(h).__name__ for h in auto.hooks]

@@ -492,3 +492,69 @@ def test_three_stages_run_end_to_end_and_skip_when_done(tiny_long, tmp_path):
     assert avg['meta']['cfg'].count('reweighting=False') == 1
     assert not torch.equal(avg['state_dict']['student.' + key],
                            state['student.' + key])
+
+
+# ---------------------------------------------------------- paper configs
+@pytest.mark.parametrize('backbone, data, ssl_epochs, pcts', [
+    ('r3d50', 'ucf101', 250, (1, 5, 10, 20, 50)),
+    ('r3d18', 'ucf101', 250, (1, 5, 10, 20, 50)),
+    ('r3d50', 'hmdb51', 250, (40, 50, 60)),
+    ('r3d50', 'kinetics400', 100, (1, 10)),
+])
+def test_paper_configs_follow_sec_4_2_and_supp_b(backbone, data, ssl_epochs,
+                                                 pcts):
+    """Stage 1: n = 4 clips of 16 frames at 224, tau = 0.1, 250 epochs
+    (100 on K400); student: 8-frame clips, 150 epochs, 10 x 3 test views;
+    every stage: Adam 1e-3, 10-epoch linear warm-up, LR halved on a
+    training-loss plateau (supp. B.2)."""
+    def schedule_is_the_papers(cfg):
+        assert cfg.optim_wrapper.optimizer.type == 'Adam'
+        assert cfg.optim_wrapper.optimizer.lr == 1e-3
+        warmup, plateau = cfg.param_scheduler
+        assert (warmup.type, warmup.by_epoch, warmup.end) == (
+            'LinearLR', True, 10)
+        assert plateau.type == 'TrainLossPlateauLR'
+        import inspect
+        from mmsemi_action.engine import TrainLossPlateauLR
+        factor = inspect.signature(TrainLossPlateauLR).parameters['factor']
+        assert plateau.get('factor', factor.default) == 0.5  # halved
+
+    depth = dict(r3d50=50, r3d18=18)[backbone]
+    for obj in ('distinctive', 'invariant'):
+        cfg = Config.fromfile(osp.join(
+            REPO, 'configs', 'timebalance',
+            f'timebalance-ssl-{obj}_{backbone}_8xb4-{ssl_epochs}e_{data}.py'))
+        assert cfg.train_cfg.max_epochs == ssl_epochs
+        assert (cfg.model.objective, cfg.model.num_clips,
+                cfg.model.temperature) == (obj, 4, 0.1)
+        assert cfg.model.recognizer.backbone.depth == depth
+        schedule_is_the_papers(cfg)
+        (views, ) = [t for t in cfg.train_dataloader.dataset.unlabeled
+                     .pipeline if t['type'] == 'SampleMultiViewFrames']
+        assert [views.views[f'clip_{t}'].clip_len for t in range(4)] == \
+            [16] * 4
+        assert views.views['long'].clip_len == 64
+    for pct in pcts:
+        cfg = Config.fromfile(osp.join(
+            REPO, 'configs', 'timebalance',
+            f'timebalance_{backbone}_8xb8-150e_{data}-{pct}percent.py'))
+        assert cfg.train_cfg.max_epochs == 150
+        assert cfg.model.recognizer.backbone.depth == depth
+        assert cfg.model.semi_train_cfg.reweighting
+        schedule_is_the_papers(cfg)
+        split = cfg.train_dataloader.dataset.labeled.ann_file
+        k400 = {1: '6pc', 10: '60pc'}  # 6 / 60 labels per class
+        assert f'/{k400.get(pct, pct) if data == "kinetics400" else pct}' \
+            f'{"" if data == "kinetics400" else "pct"}_seed0/' in split
+        (clip, ) = [t for t in cfg.train_dataloader.dataset.unlabeled
+                    .pipeline if t['type'] == 'SampleFrames']
+        assert clip.clip_len == 8
+        test = {t['type']: t for t in cfg.test_dataloader.dataset.pipeline}
+        assert test['SampleFrames']['num_clips'] == 10
+        assert test['ThreeCrop']['crop_size'] == 256
+        teacher = Config.fromfile(osp.join(
+            REPO, 'configs', 'timebalance',
+            f'timebalance-teacher_{backbone}_8xb8-100e_{data}-{pct}percent'
+            '.py'))
+        assert teacher.train_dataloader.dataset.ann_file == split
+        schedule_is_the_papers(teacher)

@@ -8,8 +8,14 @@ runner and real configs, with the same backbone and iteration budget:
 * ``fixmatch``, ``mean_teacher``, ``cmpl``, ``ltg``, ``acl_mtl``: the
   semi-supervised methods, and ``acl_mtl_base``, ACL+MTL's teacher-student
   base (Eq. 1-3, no ACL, no MTL) on the same clips;
+* ``timebalance`` and ``timebalance_avg`` (its plain-average ablation, the
+  same teachers) through ``tools/timebalance/train.py``: stage 1 once per
+  data set and seed, teachers and scores once per split (``--preset long``:
+  the stage-1 clips need 32 frames);
 
-then evaluates the *final* checkpoint (nothing is selected) with the
+``--init ssl`` starts every method from TimeBalance's stage-1 f_D backbone
+(the same run TimeBalance's student starts from). The suite then
+evaluates the *final* checkpoint (nothing is selected) with the
 standard test pipeline on the ``test`` split (the reported numbers) and on
 the ``val`` split (the one settings were chosen on, reported alongside).
 
@@ -25,7 +31,8 @@ unchanged; otherwise it is rerun and the old directory moved to
 ``results.csv`` and the plot cover every record in ``OUT``.
 
     python tools/benchmark/semi_benchmark.py --family coarse \\
-        --labels-per-class 10 3 1 --seeds 0 1 2 --out work_dirs/benchmark/coarse
+        --labels-per-class 10 3 1 --seeds 0 1 2 \\
+        --out work_dirs/benchmark/coarse
     python tools/benchmark/semi_benchmark.py --quick --out work_dirs/quick
     # your own clips: DIR/labeled.txt, unlabeled.txt, val.txt, test.txt
     # (without test.txt, val.txt serves as both, with a warning)
@@ -70,14 +77,36 @@ CONFIGS = dict(
     acl_mtl='configs/acl_mtl/'
     'acl-mtl_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
 )
+#: TimeBalance (its student; the stages before it run through
+#: tools/timebalance/train.py) and its plain-average ablation (Table 4:
+#: s = 0.5 instead of TSTR), the same teachers
+CONFIGS.update(dict.fromkeys(
+    ('timebalance', 'timebalance_avg'),
+    'configs/timebalance/timebalance_r3d18-tiny_1xb16-2k-iter_'
+    'synthetic-long.py'))
+#: student-only options of each TimeBalance variant
+TIMEBALANCE = dict(timebalance=[],
+                   timebalance_avg=['model.semi_train_cfg.reweighting=False'])
+#: the stage-1 configs a TimeBalance run or ``--init ssl`` depends on
+SSL_CONFIGS = tuple(
+    f'configs/timebalance/timebalance-ssl-{obj}_r3d18-tiny_1xb8-2k-iter_'
+    'synthetic-long.py' for obj in ('distinctive', 'invariant')) + (
+    'configs/timebalance/timebalance-teacher_r3d18-tiny_1xb8-2k-iter_'
+    'synthetic-long.py', )
 SEMI_METHODS = ('fixmatch', 'mean_teacher', 'cmpl', 'ltg', 'acl_mtl_base',
-                'acl_mtl')
+                'acl_mtl', 'timebalance', 'timebalance_avg')
+#: where a method's trained network sits in its state dict (the prefix an
+#: ``--init`` checkpoint gets); CMPL's / LTG's auxiliary networks and the
+#: teachers start as their configs say
+INIT_PREFIX = dict(supervised='', supervised_all='')
 #: config paths of every classification head (num_classes follows the data)
 HEADS = dict(
     supervised=('model', ),
     supervised_all=('model', ),
     cmpl=('model.primary', 'model.auxiliary'),
     ltg=('model.primary', 'model.auxiliary'),
+    timebalance=('model.recognizer', ),
+    timebalance_avg=('model.recognizer', ),
 )
 #: logged scalars a record quotes (their last logged value) and their names
 QUOTED_SCALARS = (('unsup_pl_acc', 'pl_acc'),
@@ -212,13 +241,26 @@ def key_fields(method, lpc, seed, data, iters, extra=(), init=None):
     """Everything that changes a run's result. Paths are left out: the data
     enter by their annotation files' contents, the config by its resolved
     contents (so moving ``OUT`` keeps the cache, editing a ``_base_`` file
-    misses it)."""
-    return dict(method=method, labels_per_class=lpc, seed=seed,
-                config=CONFIGS[method],
-                config_sha1=config_digest(osp.join(REPO, CONFIGS[method])),
-                iters=iters, cfg_options=list(extra), init=init,
-                num_classes=data['num_classes'],
-                data={name: sha1_file(data[name]) for name in DATA_FILES})
+    misses it), an ``--init`` checkpoint by its contents; TimeBalance runs
+    add their stage configs."""
+    fields = dict(method=method, labels_per_class=lpc, seed=seed,
+                  config=CONFIGS[method],
+                  config_sha1=config_digest(osp.join(REPO, CONFIGS[method])),
+                  iters=iters, cfg_options=list(extra),
+                  init=None if init is None else [init[0],
+                                                  sha1_file(init[1])],
+                  num_classes=data['num_classes'],
+                  data={name: sha1_file(data[name]) for name in DATA_FILES})
+    if method in TIMEBALANCE:
+        fields['stage_configs_sha1'] = stage_digest()
+    return fields
+
+
+def stage_digest():
+    """sha1 of TimeBalance's stage-1 and teacher configs."""
+    return hashlib.sha1(''.join(
+        config_digest(osp.join(REPO, c)) for c in SSL_CONFIGS).encode()) \
+        .hexdigest()
 
 
 def cache_key(fields):
@@ -295,10 +337,66 @@ def collect(run_dir):
     return record
 
 
+def timebalance_command(python, method, lpc, seed, data, iters, out_dir,
+                        run_dir, extra=(), stop_after=None):
+    """``tools/timebalance/train.py`` for one split: stage-1 runs shared by
+    every split of the seed (``OUT/ssl/<key>/seed<s>``, trained on every
+    training video), teachers and scores per split
+    (``OUT/timebalance/<key>/<k>pc_seed<s>``), the student in ``run_dir``.
+    The shared directories are named by a key of what changes them."""
+    ssl_key = cache_key(dict(stages=stage_digest(), iters=iters,
+                             extra=list(extra),
+                             videos=sha1_file(data['all_labels'])))[:10]
+    split_key = cache_key(dict(ssl=ssl_key, data={
+        n: sha1_file(data[n]) for n in ('labeled', 'unlabeled')}))[:10]
+    ssl_dir = osp.join(out_dir, 'ssl', ssl_key, f'seed{seed}')
+    words = [python, osp.join(REPO, 'tools', 'timebalance', 'train.py'),
+             '--data', data['data_root'], '--seed', str(seed),
+             '--iters', str(iters), '--ssl-work-dir', ssl_dir,
+             '--ssl-ann', data['all_labels']]
+    if stop_after:
+        return words + ['--work-dir', ssl_dir, '--stop-after', stop_after,
+                        '--cfg-options'], ssl_dir
+    stages = osp.join(out_dir, 'timebalance', split_key, f'{lpc}pc_seed{seed}')
+    words += ['--split', osp.dirname(data['labeled']), '--work-dir', stages,
+              '--student-work-dir', run_dir]
+    if TIMEBALANCE[method]:
+        words += ['--student-cfg-options'] + TIMEBALANCE[method]
+    return words + ['--cfg-options'], stages
+
+
+def ssl_init(python, method, seed, data, iters, out_dir, extra=()):
+    """``('ssl', checkpoint)``: f_D's stage-1 backbone (TimeBalance's
+    student initialisation) under ``method``'s prefix, pretrained once per
+    data set and seed (shared with TimeBalance runs)."""
+    command, ssl_dir = timebalance_command(
+        python, 'timebalance', None, seed, data, iters, out_dir, None, extra,
+        stop_after='ssl_distinctive')
+    if not osp.isfile(osp.join(ssl_dir, 'ssl_distinctive', 'DONE')):
+        os.makedirs(ssl_dir, exist_ok=True)
+        with open(osp.join(ssl_dir, 'train.log'), 'a') as log:
+            subprocess.run(command + format_options(
+                schedule_options(iters)) + list(extra), check=True,
+                cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    prefix = INIT_PREFIX.get(method, 'student.')
+    out = osp.join(ssl_dir, f'init_{prefix.rstrip(".") or "recognizer"}.pth')
+    if not osp.isfile(out):
+        with open(osp.join(ssl_dir, 'ssl_distinctive',
+                           'last_checkpoint')) as f:
+            checkpoint = f.read().strip()
+        subprocess.run([python, osp.join(REPO, 'tools', 'timebalance',
+                                         'ssl_to_recognizer.py'),
+                        checkpoint, out, '--prefix', prefix], check=True,
+                       cwd=REPO, capture_output=True)
+    return ('ssl', out)
+
+
 def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
             init=None, family='custom'):
     """Train ``method`` on one split, evaluate its final checkpoint on the
-    test and val splits; returns (and writes) the run's record."""
+    test and val splits; returns (and writes) the run's record. ``init``:
+    ``None`` (the config's initialisation) or ``(label, checkpoint)``
+    loaded with ``load_from``."""
     run_dir = run_dir_of(out_dir, method, lpc, seed)
     fields = key_fields(method, lpc, seed, data, iters, extra, init)
     key = cache_key(fields)
@@ -312,31 +410,42 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
     opts.update(schedule_options(iters))
     opts.update(warmup_options(config, iters))
     if init is not None:
-        opts['load_from'] = init
+        opts['load_from'] = init[1]
     options = format_options(opts) + list(extra)
     ckpt = osp.join(run_dir, f'iter_{iters}.pth')
+    train = [python, osp.join(REPO, 'tools', 'train.py'), config,
+             '--work-dir', run_dir, '--seed', str(seed), '--cfg-options']
+    train_options = options
+    if method in TIMEBALANCE:  # its stages set data and heads themselves
+        train, _ = timebalance_command(python, method, lpc, seed, data,
+                                       iters, out_dir, run_dir, extra)
+        train_options = format_options(schedule_options(iters)) + list(extra)
     # the val split is evaluated by the same test loop, pointed at val
     val_options = format_options({
         'test_dataloader.dataset.ann_file': data['val']})
     commands = dict(
-        train=[python, osp.join(REPO, 'tools', 'train.py'), config,
-               '--work-dir', run_dir, '--seed', str(seed), '--cfg-options'],
+        train=train,
         test=[python, osp.join(REPO, 'tools', 'test.py'), config, ckpt,
               '--work-dir', osp.join(run_dir, 'test'), '--cfg-options'],
         val=[python, osp.join(REPO, 'tools', 'test.py'), config, ckpt,
              '--work-dir', osp.join(run_dir, 'val'), '--cfg-options'])
-    # each command is its words followed by cfg_options (val: then also
-    # val_cfg_options); written once to keep records small
-    meta = dict(method=method, family=family, init=init,
+    # each command is its words followed by cfg_options (train:
+    # train_cfg_options; val: then also val_cfg_options); written once to
+    # keep records small
+    # TimeBalance's student always starts from f_D's stage-1 backbone
+    label = 'ssl' if method in TIMEBALANCE else (init and init[0])
+    meta = dict(method=method, family=family, init=label,
+                init_checkpoint=relative([init[1]])[0] if init else None,
                 labels_per_class=lpc, seed=seed, split_seed=seed,
                 train_seed=seed, iters=iters, key=key, key_fields=fields,
                 commands={k: relative(v) for k, v in commands.items()},
+                train_cfg_options=relative(train_options),
                 cfg_options=relative(options),
                 val_cfg_options=relative(val_options), **provenance())
     start = time.time()
     with open(osp.join(run_dir, 'train.log'), 'w') as log:
-        subprocess.run(commands['train'] + options, check=True, cwd=REPO,
-                       stdout=log, stderr=subprocess.STDOUT)
+        subprocess.run(commands['train'] + train_options, check=True,
+                       cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     meta['wall_s'] = round(time.time() - start, 1)
     for split, words in (('test', options), ('val', options + val_options)):
         with open(osp.join(run_dir, f'{split}.log'), 'w') as log:
@@ -597,15 +706,23 @@ def main(argv=None):
     parser.add_argument('--labels-per-class', type=int, nargs='+',
                         default=[10])
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--methods', nargs='+', default=list(CONFIGS),
-                        choices=list(CONFIGS))
+    parser.add_argument('--methods', nargs='+', choices=list(CONFIGS),
+                        help='default: every method (TimeBalance\'s only '
+                        'with --preset long)')
     parser.add_argument('--iters', type=int, default=2000)
     parser.add_argument('--quick', action='store_true',
                         help='one seed, one labels setting, 300 iterations')
     parser.add_argument('--data', help='DIR with labeled.txt, unlabeled.txt, '
                         'val.txt and test.txt (relative video paths)')
     parser.add_argument('--preset', default='benchmark',
-                        help='synthetic size preset')
+                        help='synthetic size preset (the family is called '
+                        '<family>-<preset> in tables unless "benchmark")')
+    parser.add_argument('--init', choices=['scratch', 'ssl'],
+                        default='scratch',
+                        help='ssl: every method starts from TimeBalance\'s '
+                        'self-supervised f_D backbone (stage 1, trained once '
+                        'per data set and seed on every training video; '
+                        'needs 32-frame room: --preset long)')
     parser.add_argument('--out', help='the sweep\'s directory')
     parser.add_argument('--report', metavar='DIR',
                         help='only rebuild DIR/results.md, results.csv and '
@@ -629,16 +746,38 @@ def main(argv=None):
     if args.quick:
         args.seeds, args.iters = args.seeds[:1], 300
         args.labels_per_class = args.labels_per_class[:1]
+    if args.methods is None:
+        args.methods = [m for m in CONFIGS if m not in TIMEBALANCE or
+                        args.preset == 'long']
+    needs_ssl = args.init == 'ssl' or set(args.methods) & set(TIMEBALANCE)
+    if needs_ssl and not args.data and args.preset != 'long':
+        parser.error(
+            f'--init ssl and {sorted(TIMEBALANCE)} need --preset long: the '
+            'stage-1 clips (n = 4 clips of 8 frames and the 32-frame clip '
+            f'spanning them) do not fit the {args.preset!r} preset\'s '
+            'videos')
     os.makedirs(args.out, exist_ok=True)
     python = sys.executable
     family = 'custom' if args.data else args.family
+    if not args.data and args.preset != 'benchmark':
+        family = f'{family}-{args.preset}'
     settings = (custom_settings(parser, args) if args.data else
                 synthetic_settings(args, python))
+    if set(args.methods) & set(TIMEBALANCE) and \
+            settings[0][2]['num_classes'] != 8:
+        parser.error(f'{sorted(TIMEBALANCE)}: the stage configs have 8 '
+                     'classes (the synthetic sets); give them your class '
+                     'count in configs/timebalance/ first')
     for lpc, seed, data in settings:
+        init = None
         for method in args.methods:
             print(f'== {method} labels/class={lpc} seed={seed}', flush=True)
+            if args.init == 'ssl' and method not in TIMEBALANCE:
+                init = ssl_init(python, method, seed, data, args.iters,
+                                args.out, args.cfg_options)
             row = run_one(method, lpc, seed, data, args.iters, args.out,
-                          python, args.cfg_options, family=family)
+                          python, args.cfg_options, init=init,
+                          family=family)
             print(f'   test top1={row["top1"]:.4f} '
                   f'val top1={row["val_top1"]:.4f}', flush=True)
     # the table covers every record in OUT, also those of methods,

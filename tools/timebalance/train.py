@@ -12,6 +12,12 @@
     python tools/timebalance/train.py --work-dir work_dirs/timebalance \
         [--data data/synthetic-long] [--split DIR] [--seed N] [--iters N] \
         [--cfg-options K=V ...] [--student-cfg-options K=V ...]
+    # the paper's settings, e.g. UCF101 10% with R3D-50 (paths in configs)
+    C=configs/timebalance/timebalance; S=r3d50_8xb4-250e_ucf101
+    python tools/timebalance/train.py --work-dir work_dirs/tb_ucf101-10 \
+        --ssl-configs $C-ssl-{distinctive,invariant}_$S.py \
+        --teacher-config $C-teacher_r3d50_8xb8-100e_ucf101-10percent.py \
+        --student-config ${C}_r3d50_8xb8-150e_ucf101-10percent.py
 
 Every run goes through MMAction2's ``tools/train.py`` (this repository's,
 with the plugin imported) into ``WORK_DIR/<stage>``. A finished stage (its
@@ -132,7 +138,15 @@ def main(argv=None):
                         help='the student\'s work dir (default: '
                         'WORK_DIR/student)')
     parser.add_argument('--stop-after', choices=STAGES, default='student')
+    parser.add_argument('--ssl-configs', nargs=2, metavar=('F_D', 'F_I'),
+                        help='stage-1 configs (default: the synthetic-long '
+                        'ones), e.g. configs/timebalance/timebalance-ssl-'
+                        '{distinctive,invariant}_r3d50_8xb4-250e_ucf101.py')
+    parser.add_argument('--teacher-config', default=TEACHER)
+    parser.add_argument('--student-config', default=STUDENT)
     args = parser.parse_args(argv)
+    ssl_configs = dict(zip(('distinctive', 'invariant'), map(
+        osp.abspath, args.ssl_configs))) if args.ssl_configs else SSL
     if (args.split or args.ssl_ann) and not args.data:
         parser.error('--split and --ssl-ann need --data')
     work = osp.abspath(args.work_dir)
@@ -156,7 +170,7 @@ def main(argv=None):
     ssl = {}
     for obj in ('distinctive', 'invariant'):
         ssl[obj] = last_checkpoint(
-            train(f'ssl_{obj}', SSL[obj], ssl_work, common + ssl_data,
+            train(f'ssl_{obj}', ssl_configs[obj], ssl_work, common + ssl_data,
                   args.seed))
         if stop(f'ssl_{obj}'):
             return
@@ -170,15 +184,16 @@ def main(argv=None):
         backbone = osp.join(work, f'teacher_{obj}_init.pth')
         tool('ssl_to_recognizer.py', ssl[obj], backbone)
         teachers[obj] = last_checkpoint(
-            train(f'teacher_{obj}', TEACHER, work,
+            train(f'teacher_{obj}', args.teacher_config, work,
                   common + teacher_data + [f'load_from={backbone}'],
                   args.seed))
         if stop(f'teacher_{obj}'):
             return
 
     scores = osp.join(work, 'scores.json')
-    score_args = [SSL['invariant'], ssl['invariant'], SSL['distinctive'],
-                  ssl['distinctive'], '--out', scores]
+    score_args = [ssl_configs['invariant'], ssl['invariant'],
+                  ssl_configs['distinctive'], ssl['distinctive'], '--out',
+                  scores]
     if args.data:  # every video of the split (the resumable file skips
         # those already scored)
         score_args += ['--cfg-options'] + [
@@ -194,7 +209,8 @@ def main(argv=None):
     student_dir = osp.abspath(args.student_work_dir or
                               osp.join(work, 'student'))
     student = train(
-        osp.basename(student_dir), STUDENT, osp.dirname(student_dir),
+        osp.basename(student_dir), args.student_config,
+        osp.dirname(student_dir),
         common + student_data + [
             f'load_from={student_init}',
             f'model.teacher_checkpoints.invariant={teachers["invariant"]}',

@@ -1,5 +1,7 @@
 from .ema_teacher_hook import EMATeacherHook
 from .precise_bn_hook import SemiPreciseBNHook
 from .rng_state_hook import RNGStateHook
+from .train_loss_plateau_hook import TrainLossPlateauHook
 
-__all__ = ['EMATeacherHook', 'RNGStateHook', 'SemiPreciseBNHook']
+__all__ = ['EMATeacherHook', 'RNGStateHook', 'SemiPreciseBNHook',
+           'TrainLossPlateauHook']

@@ -7,6 +7,8 @@ from mmengine.hooks import CheckpointHook, LoggerHook
 from mmengine.logging import print_log
 from mmengine.optim import _ParamScheduler
 
+from ..schedulers import TrainLossPlateauLR
+
 SEMI_CONSTRUCTOR = 'SemiOptimWrapperConstructor'
 
 
@@ -38,6 +40,8 @@ def convert_epoch_settings(runner, iters_per_epoch: int) -> None:
       ``begin``, ``end``, milestones and periods by ``len(train_dataloader)``
       (= ``iters_per_epoch`` with :class:`SemiSupervisedSampler`); without
       it an epoch-based scheduler would never step in an iteration loop.
+      :class:`TrainLossPlateauLR` stays epoch-based: its hook steps it
+      once per ``iters_per_epoch``.
     * ``CheckpointHook(by_epoch=True)``: ``interval`` and ``save_begin``
       times ``iters_per_epoch``, ``by_epoch=False`` (it would save nothing
       before the end of training otherwise).
@@ -54,6 +58,8 @@ def convert_epoch_settings(runner, iters_per_epoch: int) -> None:
                     'it as a config dict (converted with '
                     'convert_to_iter_based) or with by_epoch=False')
             continue
+        if cfg.get('type') in ('TrainLossPlateauLR', TrainLossPlateauLR):
+            continue  # counts epochs itself (TrainLossPlateauHook)
         if cfg.get('by_epoch', True) and not cfg.get('convert_to_iter_based'):
             cfg['convert_to_iter_based'] = True
             _log(f'param_scheduler[{index}] {cfg.get("type")} is epoch-based'

@@ -11,8 +11,10 @@ from mmengine.runner.utils import calc_dynamic_intervals
 
 from ...datasets.samplers import (SemiSupervisedSampler,
                                   fill_sampler_batch_size)
-from .config_checks import (check_branches, check_label_range,
-                            convert_epoch_settings, route_optim_wrapper)
+from ..schedulers import TrainLossPlateauLR
+from .config_checks import (_scheduler_cfgs, check_branches,
+                            check_label_range, convert_epoch_settings,
+                            route_optim_wrapper)
 
 
 class _SkipIterator:
@@ -134,6 +136,17 @@ class SemiIterBasedTrainLoop(IterBasedTrainLoop):
             route_optim_wrapper(runner)
         check_branches(model, self.dataloader.dataset)
         check_label_range(model, self.dataloader.dataset)
+        if any(isinstance(s, TrainLossPlateauLR) or
+               getattr(s, 'get', lambda *_: None)('type') in (
+                   'TrainLossPlateauLR', TrainLossPlateauLR)
+               for s in _scheduler_cfgs(runner.param_schedulers)) and not any(
+                   type(h).__name__ == 'TrainLossPlateauHook'
+                   for h in runner.hooks):
+            runner.register_hook(dict(type='TrainLossPlateauHook'))
+            print_log(
+                'SemiIterBasedTrainLoop: registered TrainLossPlateauHook '
+                '(steps TrainLossPlateauLR once per epoch with the mean '
+                'training loss)', logger='current')
         if not any(type(h).__name__ == 'RNGStateHook' for h in runner.hooks):
             runner.register_hook(dict(type='RNGStateHook'))
             print_log(
