@@ -211,3 +211,14 @@ def test_a_changed_option_misses_the_cache(tmp_path):
     assert f'load_from={ssl}' in saved['cfg_options']
     assert saved['init'] == 'ssl'
     assert saved['versions']['torch'] and saved['commit']
+    # a fresh checkout: no run directories, the committed records only
+    committed = tmp_path / 'committed'
+    committed.mkdir()
+    (committed / record.name).write_text(record.read_text())
+    fresh = dict(out_dir=str(tmp_path / 'fresh'), reuse=str(committed))
+    again = run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'],
+                init=init, **fresh)
+    assert trainings() == 6 and again['key'] == last['key']
+    run(iters=7, extra=['model.semi_train_cfg.threshold=0.9'], init=init,
+        **fresh)  # another key: trained
+    assert trainings() == 7

@@ -392,7 +392,7 @@ def ssl_init(python, method, seed, data, iters, out_dir, extra=()):
 
 
 def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
-            init=None, family='custom'):
+            init=None, family='custom', reuse=None):
     """Train ``method`` on one split, evaluate its final checkpoint on the
     test and val splits; returns (and writes) the run's record. ``init``:
     ``None`` (the config's initialisation) or ``(label, checkpoint)``
@@ -401,6 +401,14 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
     fields = key_fields(method, lpc, seed, data, iters, extra, init)
     key = cache_key(fields)
     record = retire(run_dir, key, fields)
+    committed = osp.join(reuse or '', osp.basename(run_dir) + '.json')
+    if record is None and reuse and osp.isfile(committed):
+        with open(committed) as f:
+            record = json.load(f)
+        if record.get('key') != key:
+            record = None
+        else:
+            print(f'   reused {committed} (same cache key)', flush=True)
     if record is not None:
         write_record(out_dir, run_dir, record)
         return record
@@ -727,6 +735,11 @@ def main(argv=None):
     parser.add_argument('--report', metavar='DIR',
                         help='only rebuild DIR/results.md, results.csv and '
                         'the plots from DIR/*/records/*.json (no training)')
+    parser.add_argument('--reuse', metavar='RECORDS',
+                        help='a directory of committed records (e.g. '
+                        'docs/benchmark/coarse/records): a run whose record '
+                        'there has the same cache key is not rerun, so a '
+                        'sweep continues on a fresh checkout')
     parser.add_argument('--readme', metavar='README.md',
                         help='with --report: also put the tables into this '
                         'file\'s benchmark-results block')
@@ -777,7 +790,7 @@ def main(argv=None):
                                 args.out, args.cfg_options)
             row = run_one(method, lpc, seed, data, args.iters, args.out,
                           python, args.cfg_options, init=init,
-                          family=family)
+                          family=family, reuse=args.reuse)
             print(f'   test top1={row["top1"]:.4f} '
                   f'val top1={row["val_top1"]:.4f}', flush=True)
     # the table covers every record in OUT, also those of methods,
