@@ -3,6 +3,14 @@
 # 2 labeled + 10 unlabeled clips per GPU at 224 px; standard aug (labeled)
 # = scale jitter + crop + flip, weak = centre crop, strong = standard +
 # RandAugment + Cutout; test 10 clips x 3 crops at 256.
+# "Standard" (Sec. 3.3: "we strictly follow the augmentations of [5, 33]")
+# is the training augmentation of Non-local [33] and SlowFast [5]: a
+# 224 x 224 crop "from a scaled video whose shorter side is randomly
+# sampled in [256, 320] pixels", or its horizontal flip. Here: RandomRescale
+# of the short side to an integer in [256, 320] (aspect ratio kept), a
+# 224 x 224 RandomCrop, Flip with p = 0.5; no RandomResizedCrop. Frames are
+# resized once to a 256 short side after decoding (the weak view's and the
+# test's scale; keeps every branch small), and the jitter rescales that.
 _base_ = './semi_ucf101.py'
 primary_view = [dict(type='SelectViewFrames', view='primary')]
 auxiliary_view = [dict(type='SelectViewFrames', view='auxiliary')]
@@ -19,8 +27,8 @@ decode = [
     dict(type='Resize', scale=(-1, 256)),
 ]
 standard = [
-    dict(type='RandomResizedCrop'),
-    dict(type='Resize', scale=(224, 224), keep_ratio=False),
+    dict(type='RandomRescale', scale_range=(256, 320)),
+    dict(type='RandomCrop', size=224),
     dict(type='Flip', flip_ratio=0.5),
 ]
 weak = [dict(type='CenterCrop', crop_size=224)]

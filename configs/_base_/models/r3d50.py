@@ -1,6 +1,8 @@
-# 3D-ResNet50 as in CMPL (the slow pathway of SlowFast: 1x7x7 stem,
-# temporal kernels in res4/res5), from scratch, for UCF101; head and
-# preprocessing as in r3d18-tiny.py.
+# 3D-ResNet50 in the SlowOnly form (the slow pathway of SlowFast: 1x7x7
+# stem, temporal kernels in res4/res5 only), from scratch, 101 classes; head
+# and preprocessing as in r3d18-tiny.py. TimeBalance's Slow-R50. CMPL's
+# 3D-ResNet50 (5x7x7 stem, temporal kernels in every stage, Table A4) is
+# another network: see cmpl_r3d50.py.
 _base_ = './r3d18-tiny.py'
 model = dict(
     backbone=dict(
