@@ -14,25 +14,15 @@ _base_ = [
     '../_base_/schedules/timebalance_adam-plateau.py',
     '../_base_/default_runtime.py'
 ]
-work = 'work_dirs/timebalance_r3d50_ucf101-10percent'
 recognizer = dict(
     _base_.model,
     cls_head=dict(_base_.model['cls_head'], num_classes=_base_.num_classes))
-model = dict(
-    _base_.student_model,
-    _delete_=True,
-    recognizer=recognizer,
-    teacher_invariant=recognizer,
-    teacher_distinctive=recognizer,
-    teacher_checkpoints=dict(
-        invariant=f'{work}/teacher_invariant/final.pth',
-        distinctive=f'{work}/teacher_distinctive/final.pth'))
+model = dict(_base_.student_model, _delete_=True, recognizer=recognizer)
 split_dir = f'{_base_.data_root}/semi/10pct_seed0'
 train_dataloader = dict(
     batch_size=8,
     dataset=dict(
         labeled=dict(ann_file=f'{split_dir}/labeled.txt'),
         unlabeled=dict(ann_file=f'{split_dir}/unlabeled.txt')))
-train_cfg = dict(max_epochs=150)
 # checkpoints every 5 epochs (converted to iterations by the loop)
 default_hooks = dict(checkpoint=dict(interval=5, by_epoch=True))

@@ -2,7 +2,8 @@
 # self-supervised stage-1 model (n = 4 clips, tau = 0.1; g = Linear-BN-
 # ReLU-Linear-BN to 128, supp. B.1.2) and the student (Eq. 7-8: TSTR
 # reweighting, L2 distance on softmax outputs, labeled and unlabeled clips,
-# omega = 1). Model bases set `recognizer` (and the teachers).
+# omega = 1). Configs set `recognizer` (the teachers default to its
+# architecture); tools/timebalance/train.py sets `teacher_checkpoints`.
 ssl_model = dict(
     type='TemporalSelfSupervisedModel',
     objective='distinctive',
@@ -10,6 +11,9 @@ ssl_model = dict(
     temperature=0.1)
 student_model = dict(
     type='TimeBalanceRecognizer',
+    teacher_checkpoints=dict(
+        invariant='work_dirs/timebalance/teacher_invariant/final.pth',
+        distinctive='work_dirs/timebalance/teacher_distinctive/final.pth'),
     semi_train_cfg=dict(
         unsup_weight=1.0,
         reweighting=True,

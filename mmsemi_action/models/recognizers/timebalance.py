@@ -36,8 +36,10 @@ class TimeBalanceRecognizer(SemiBaseRecognizer):
 
     Args:
         recognizer (dict): the student, any MMAction2 recognizer config.
-        teacher_invariant (dict): ``f_I``'s recognizer config.
-        teacher_distinctive (dict): ``f_D``'s recognizer config.
+        teacher_invariant (dict, optional): ``f_I``'s recognizer config;
+            defaults to ``recognizer`` (the paper's teachers and student
+            share the architecture).
+        teacher_distinctive (dict, optional): ``f_D``'s, likewise.
         teacher_checkpoints (dict, optional): ``invariant`` / ``distinctive``
             checkpoint paths (plain recognizer state dicts), loaded by
             :meth:`init_weights`.
@@ -58,8 +60,8 @@ class TimeBalanceRecognizer(SemiBaseRecognizer):
 
     def __init__(self,
                  recognizer: dict,
-                 teacher_invariant: dict,
-                 teacher_distinctive: dict,
+                 teacher_invariant: Optional[dict] = None,
+                 teacher_distinctive: Optional[dict] = None,
                  teacher_checkpoints: Optional[dict] = None,
                  **kwargs) -> None:
         super().__init__(recognizer, **kwargs)
@@ -70,7 +72,7 @@ class TimeBalanceRecognizer(SemiBaseRecognizer):
                              f'must be a non-empty subset of {TEACHERS}, got '
                              f'{cfg.teachers!r}')
         self.teachers = nn.ModuleDict({
-            name: MODELS.build(copy.deepcopy(config))
+            name: MODELS.build(copy.deepcopy(config or recognizer))
             for name, config in zip(TEACHERS, (teacher_invariant,
                                                teacher_distinctive))
             if name in cfg.teachers
