@@ -23,7 +23,7 @@ def test_cost_benchmark_reports_every_figure(tiny_coarse, tmp_path):
     assert res.returncode == 0, res.stderr[-3000:]
     results = json.loads((out / 'cost.json').read_text())
     row = results['methods']['acl_mtl']
-    for mode in ('iter', 'floor'):
+    for mode in ('iter', 'floor', 'supervised'):
         assert row[mode]['seconds'] > 0
     assert row['pipeline']['views'] == 3  # weak, strong, long_0
     for key in ('decode_once', 'decode_per_view', 'one_view'):
@@ -32,6 +32,8 @@ def test_cost_benchmark_reports_every_figure(tiny_coarse, tmp_path):
     table = (out / 'cost.md').read_text()
     assert row['interleaved']['iter'] > 0 and row['interleaved']['floor'] > 0
     assert '| acl_mtl |' in table and 'iteration / floor' in table
+    ratio = row['iter']['seconds'] / row['supervised']['seconds']
+    assert f'| {ratio:.2f} |' in table.split('| acl_mtl |')[1].split('\n')[0]
 
 
 def test_short_budgets_keep_the_share_of_warm_up():

@@ -9,7 +9,12 @@ process so that timings and peak memory do not mix:
 * ``floor``: the same forward/backward passes done by plain MMAction2
   recognizers (``Recognizer.train_step`` on the same clips, concatenated as
   the method does; teacher passes without gradient) with the same
-  optimizer; the ratio ``iter / floor`` is the method's overhead;
+  optimizer; the ratio ``iter / floor`` is the method's overhead (the
+  efficiency of its implementation);
+* ``supervised``: the plain supervised step of the same backbone and batch
+  (the method's first network, one forward/backward on as many clips as
+  the batch holds videos: its labeled and first unlabeled branch); the
+  ratio ``iter / supervised`` is the price of the method;
 * the same two measured again alternately in one process (iteration,
   floor, iteration, ...; twice as many calls), so that slow phases of a
   shared machine affect both alike: the steadier ratio;
@@ -65,6 +70,8 @@ PASSES = dict(
     acl_mtl=[('student', ('labeled', 'strong', 'weak'), True),
              ('teacher', ('weak', 'long_0'), False)],
 )
+
+
 # ---------------------------------------------------------------------------
 # worker side (one measurement per process)
 def scale_frames(cfg, frames):
@@ -208,21 +215,28 @@ def measure_iteration(method, mode, data_root, iters, mu=None, labeled=None,
                                     floor_step(method, cfg, batch, device),
                                     iters)
         return dict(iter=seconds[0], floor=seconds[1])
-    step = method_step(cfg, batch, device) if mode == 'iter' else \
-        floor_step(method, cfg, batch, device)
+    step = dict(iter=method_step, floor=floor_step,
+                supervised=supervised_step)[mode]
+    step = step(cfg, batch, device) if mode == 'iter' else step(
+        method, cfg, batch, device)
     seconds = timed(step, iters)
     return dict(seconds=seconds, peak_mb=peak_memory_mb() - before)
 
 
 def method_step(cfg, batch, device):
-    """One ``model.train_step`` of the method on ``batch``."""
+    """One ``model.train_step`` of the method on ``batch``, then the update
+    of its memory bank, prototypes and centres (``MemoryBankUpdateHook``,
+    after the optimizer step as in a run)."""
     from mmaction.registry import MODELS
     from mmengine.optim import build_optim_wrapper
+
+    from mmsemi_action.engine.hooks import MemoryBankUpdateHook
     model = MODELS.build(cfg.model).to(device)
     model.train()
     fill_memory_bank(model)
     optim = build_optim_wrapper(model, cfg.optim_wrapper)
-    return lambda: model.train_step(batch, optim)
+    return lambda: (model.train_step(batch, optim),
+                    MemoryBankUpdateHook.update(model))
 
 
 def floor_step(method, cfg, batch, device):
@@ -251,6 +265,23 @@ def floor_step(method, cfg, batch, device):
                     r(d['inputs'], d['data_samples'], mode='tensor')
             steps.append(forward)
     return lambda: [step() for step in steps]
+
+
+def supervised_step(method, cfg, batch, device):
+    """One ``train_step`` of the method's first network, as a plain
+    recognizer, on one clip per video of the batch (its labeled branch and
+    its first unlabeled branch)."""
+    from mmaction.registry import MODELS
+    from mmengine.optim import build_optim_wrapper
+
+    from mmsemi_action.models.network_config import network_config
+    network, branches, _ = PASSES[method][0]
+    recognizer = MODELS.build(
+        copy.deepcopy(network_config(cfg, network))).to(device)
+    recognizer.train()
+    optim = build_optim_wrapper(recognizer, cfg.optim_wrapper)
+    data = plain_batch(batch, branches[:2])
+    return lambda: recognizer.train_step(data, optim)
 
 
 def timed_alternately(step_a, step_b, iters):
@@ -333,17 +364,21 @@ def report(results):
     lines += [
         '| method | iteration (ms) | floor (ms) | iteration / floor | '
         'iteration / floor, alternating in one process | '
+        'supervised step (ms) | iteration / supervised | '
         'peak mem, iteration (MB) | peak mem, floor (MB) |',
-        '|---|---|---|---|---|---|---|'
+        '|---|---|---|---|---|---|---|---|---|'
     ]
     for method, r in results['methods'].items():
         it, fl, alt = r['iter'], r['floor'], r['interleaved']
+        sup = r.get('supervised')  # absent in files of earlier versions
+        sup_ms = f'{1e3 * sup["seconds"]:.0f}' if sup else '-'
+        sup_ratio = f'{it["seconds"] / sup["seconds"]:.2f}' if sup else '-'
         lines.append(
             f'| {method} | {1e3 * it["seconds"]:.0f} | '
             f'{1e3 * fl["seconds"]:.0f} | '
             f'{it["seconds"] / fl["seconds"]:.2f} | '
-            f'{alt["iter"] / alt["floor"]:.2f} | {it["peak_mb"]:.0f} | '
-            f'{fl["peak_mb"]:.0f} |')
+            f'{alt["iter"] / alt["floor"]:.2f} | {sup_ms} | {sup_ratio} | '
+            f'{it["peak_mb"]:.0f} | {fl["peak_mb"]:.0f} |')
     lines += [
         '', '| method | views | samples/s, one decode | samples/s, decode '
         'per view | one decode / per view | clips/s, one view alone |',
@@ -422,7 +457,7 @@ def main(argv=None):
             mode: run_worker(args, kind='iteration', method=method,
                              mode=mode, data_root=data_root,
                              iters=args.iters)
-            for mode in ('iter', 'floor')
+            for mode in ('iter', 'floor', 'supervised')
         }
         row['interleaved'] = run_worker(args, kind='iteration',
                                         method=method, mode='interleaved',

@@ -2,9 +2,18 @@
 # settings: 8-frame clips at 224x224; per unlabeled video a short-term clip
 # (stride 8; weak and strong views) and two long-term clips (strides 16 and
 # 32; weak views) from one decode, the long ones centred on the short one
-# (clamped into the video); weak = random scaling + random crop, strong =
-# weak + grayscale + colour jitter; 1 labeled + 5 unlabeled clips per GPU;
-# test 5 clips x 3 crops. Labeled and test clips use the short stride.
+# (clamped into the video); 1 labeled + 5 unlabeled clips per GPU; test 5
+# clips x 3 crops. Labeled and test clips use the short stride.
+# Views (Sec. 4.2): "The weak augmentation is implemented through random
+# scaling and random cropping while the strong augmentation works by adding
+# additional grayscale and color jitter to the weakly-augmented samples".
+# Weak = TimeSformer's training scale + crop (RandomRescale 256-320,
+# RandomCrop 224; its flip is not named by the paper), applied once to the
+# decoded frames before MultiBranch: the strong view is the weak crop plus
+# grayscale (p = 0.2) and colour jitter (MMAction2's default strengths,
+# through torchvision: MMAction2 1.2.0's own ColorJitter overflows uint8
+# under numpy 2), and the long clips share the crop too (the paper does not
+# say whether they draw their own).
 _base_ = './semi_ucf101.py'
 input_size = (224, 224)
 long_branches = ('long_0', 'long_1')
@@ -12,14 +21,14 @@ views = dict(
     short=dict(clip_len=8, frame_interval=8),
     long_0=dict(clip_len=8, frame_interval=16),
     long_1=dict(clip_len=8, frame_interval=32))
-resize = [dict(type='Resize', scale=(-1, 256))]
 weak = [
-    dict(type='RandomResizedCrop', area_range=(0.25, 1.0)),
-    dict(type='Resize', scale=input_size, keep_ratio=False),
+    dict(type='RandomRescale', scale_range=(256, 320)),
+    dict(type='RandomCrop', size=224),
 ]
-strong = weak + [
+strong = [
     dict(type='TorchVisionWrapper', op='RandomGrayscale', p=0.2),
-    dict(type='ColorJitter'),
+    dict(type='TorchVisionWrapper', op='ColorJitter', brightness=0.5,
+         contrast=0.5, saturation=0.5, hue=0.1),
 ]
 pack = _base_.pack
 acl_mtl_branch_field = ['labeled', 'weak', 'strong'] + list(long_branches)
@@ -33,26 +42,25 @@ train_dataloader = dict(
             dict(type='SampleFrames', clip_len=8, frame_interval=8,
                  num_clips=1),
             dict(type='DecordDecode'),
-        ] + resize + [
+        ] + weak + [
             dict(type='MultiBranch',
                  branch_field=acl_mtl_branch_field,
-                 labeled=weak + pack)
+                 labeled=pack)
         ]),
         unlabeled=dict(pipeline=[
             dict(type='DecordInit'),
             dict(type='SampleMultiViewFrames', views=views),
             dict(type='DecordDecode'),
-        ] + resize + [
+        ] + weak + [
             dict(type='MultiBranch',
                  branch_field=acl_mtl_branch_field,
-                 weak=[dict(type='SelectViewFrames', view='short')] + weak +
-                 pack,
+                 weak=[dict(type='SelectViewFrames', view='short')] + pack,
                  strong=[dict(type='SelectViewFrames', view='short')] +
                  strong + pack,
                  long_0=[dict(type='SelectViewFrames', view='long_0')] +
-                 weak + pack,
+                 pack,
                  long_1=[dict(type='SelectViewFrames', view='long_1')] +
-                 weak + pack)
+                 pack)
         ])))
 test_pipeline = [
     dict(type='DecordInit'),

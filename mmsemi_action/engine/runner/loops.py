@@ -11,6 +11,7 @@ from mmengine.runner.utils import calc_dynamic_intervals
 
 from ...datasets.samplers import (SemiSupervisedSampler,
                                   fill_sampler_batch_size)
+from ...models.memory import StagedStateModule
 from ..schedulers import TrainLossPlateauLR
 from .config_checks import (_scheduler_cfgs, check_branches,
                             check_label_range, convert_epoch_settings,
@@ -62,6 +63,11 @@ class SemiIterBasedTrainLoop(IterBasedTrainLoop):
     routed through :class:`SemiOptimWrapperConstructor`, so that its
     ``constructor`` / ``paramwise_cfg`` reach the student (and auxiliary
     network), never the frozen teacher.
+
+    **Hooks.** :class:`MemoryBankUpdateHook` is registered when the model
+    has a memory bank, prototypes or centres (:class:`StagedStateModule`)
+    and the config lacks it: their state is written by it after each
+    optimizer step, never left stale.
 
     **Resume.** :class:`RNGStateHook` is registered when the config lacks
     it. With a :class:`SemiSupervisedSampler` the sampler state saved in the
@@ -147,6 +153,15 @@ class SemiIterBasedTrainLoop(IterBasedTrainLoop):
                 'SemiIterBasedTrainLoop: registered TrainLossPlateauHook '
                 '(steps TrainLossPlateauLR once per epoch with the mean '
                 'training loss)', logger='current')
+        if any(isinstance(m, StagedStateModule)
+               for m in model.modules()) and not any(
+                   type(h).__name__ == 'MemoryBankUpdateHook'
+                   for h in runner.hooks):
+            runner.register_hook(dict(type='MemoryBankUpdateHook'))
+            print_log(
+                'SemiIterBasedTrainLoop: registered MemoryBankUpdateHook '
+                '(the model has a memory bank, prototypes or centres, '
+                'written by it after each optimizer step)', logger='current')
         if not any(type(h).__name__ == 'RNGStateHook' for h in runner.hooks):
             runner.register_hook(dict(type='RNGStateHook'))
             print_log(

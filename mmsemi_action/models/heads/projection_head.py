@@ -50,21 +50,27 @@ class MLPProjectionHead(nn.Module):
 
 @MODELS.register_module()
 class DINOProjectionHead(nn.Module):
-    """DINO's projection head (Caron et al., ICCV 2021): an MLP to an
-    L2-normalised bottleneck, then a weight-normalised linear layer without
-    bias whose weight norms are fixed to 1, so the outputs are cosine
-    similarities to ``out_channels`` learned directions, in ``[-1, 1]``.
-    With DINO's temperatures (tau_t = 0.04) the teacher's softmax is then
-    sharp whatever the feature scale. ACL+MTL's temporal heads ``g_sn`` /
-    ``g_tn`` follow DINO (Sec. 3.4).
+    """DINO's projection head (Caron et al., ICCV 2021, ``DINOHead``):
+    ``num_layers - 1`` linear layers with GELU and no normalisation, a
+    linear layer to an L2-normalised bottleneck, then a weight-normalised
+    linear layer without bias whose weight norms are fixed to 1, so the
+    outputs are cosine similarities to ``out_channels`` learned directions,
+    in ``[-1, 1]``. With DINO's temperatures (tau_t = 0.04) the teacher's
+    softmax is then sharp whatever the feature scale. ACL+MTL's temporal
+    heads ``g_sn`` / ``g_tn`` follow DINO (Sec. 3.4, "following DINO").
+
+    As DINO's head: GELU, no BatchNorm (DINO's ``use_bn=False`` default for
+    ViTs; a BN head would also run the frozen teacher copy ``g_tn`` on
+    averaged running statistics), hidden width 2048, bottleneck 256,
+    truncated-normal weights (std 0.02) and zero biases.
 
     Args:
         in_channels (int): pooled backbone feature size.
         out_channels (int): number of output dimensions (DINO: 65536).
             Defaults to 1024.
         bottleneck_channels (int): Defaults to 256 (DINO).
-        hidden_channels (int, optional): defaults to ``in_channels``.
-        num_layers (int): MLP layers (:class:`MLPProjectionHead`).
+        hidden_channels (int): Defaults to 2048 (DINO).
+        num_layers (int): linear layers before the last one (DINO: 3).
             Defaults to 3.
 
     Shapes: ``(N, in_channels)`` -> ``(N, out_channels)``.
@@ -74,11 +80,21 @@ class DINOProjectionHead(nn.Module):
                  in_channels: int,
                  out_channels: int = 1024,
                  bottleneck_channels: int = 256,
-                 hidden_channels: Optional[int] = None,
+                 hidden_channels: int = 2048,
                  num_layers: int = 3) -> None:
         super().__init__()
-        self.mlp = MLPProjectionHead(in_channels, bottleneck_channels,
-                                     hidden_channels, num_layers)
+        if num_layers < 1:
+            raise ValueError(f'num_layers must be >= 1, got {num_layers}')
+        layers, width = [], in_channels
+        for _ in range(num_layers - 1):
+            layers += [nn.Linear(width, hidden_channels), nn.GELU()]
+            width = hidden_channels
+        layers.append(nn.Linear(width, bottleneck_channels))
+        self.mlp = nn.Sequential(*layers)
+        for layer in self.mlp:
+            if isinstance(layer, nn.Linear):
+                nn.init.trunc_normal_(layer.weight, std=0.02)
+                nn.init.zeros_(layer.bias)
         self.last_layer = nn.Parameter(
             torch.empty(out_channels, bottleneck_channels))
         nn.init.trunc_normal_(self.last_layer, std=0.02)

@@ -1,6 +1,7 @@
 from .adaptive_contrastive_loss import AdaptiveContrastiveLoss
 from .consistency_losses import (MaskedCrossEntropyLoss, SoftmaxJSLoss,
                                  SoftmaxKLLoss, SoftmaxMSELoss)
+from .contrastive_variants import MoCoInfoNCELoss, SimCLRInfoNCELoss
 from .dino_loss import DINOCrossEntropyLoss
 from .feature_alignment_loss import FeatureAlignmentLoss
 from .info_nce_loss import CrossModalInfoNCELoss, info_nce_terms
@@ -10,5 +11,6 @@ __all__ = [
     'MaskedCrossEntropyLoss', 'SoftmaxMSELoss', 'FeatureAlignmentLoss',
     'CrossModalInfoNCELoss', 'AdaptiveContrastiveLoss',
     'DINOCrossEntropyLoss', 'SoftmaxKLLoss', 'SoftmaxJSLoss',
-    'TemporalContrastiveLoss', 'info_nce_terms'
+    'TemporalContrastiveLoss', 'info_nce_terms', 'MoCoInfoNCELoss',
+    'SimCLRInfoNCELoss'
 ]

@@ -100,8 +100,8 @@ class AdaptiveContrastiveLoss(nn.Module):
                 bank_feats.float(), dim=1).t()
         ], 1)  # (A, 1 + K), Eq. 8
         same_class = bank_labels[None, :] == labels[:, None]
-        initial = torch.cat([torch.ones_like(labels[:, None], dtype=torch.bool),
-                             same_class], 1)  # Eq. 7
+        own = torch.ones_like(labels[:, None], dtype=torch.bool)
+        initial = torch.cat([own, same_class], 1)  # Eq. 7
         fitted = has_prototype[labels] & (
             initial.sum(1) >= self.min_gmm_samples)
         gamma = torch.zeros_like(sims)

@@ -1,11 +1,15 @@
 """Class prototypes as exponential moving averages of labeled features."""
+from typing import Tuple
+
 import torch
 import torch.nn.functional as F
 from mmengine.dist import all_reduce
-from torch import Tensor, nn
+from torch import Tensor
+
+from .staged_state import StagedStateModule
 
 
-class ClassPrototypes(nn.Module):
+class ClassPrototypes(StagedStateModule):
     """One prototype per class, ``X_t = (1 - beta) f^l + beta X_{t-1}``
     (ACL+MTL Eq. 4-5, beta = 0.9).
 
@@ -20,6 +24,12 @@ class ClassPrototypes(nn.Module):
     Buffers (saved in checkpoints): ``prototypes`` ``(C, D)``,
     ``initialized`` ``(C,)``. Every rank holds the same prototypes: per
     class sums and counts are all-reduced before the update.
+
+    Algorithm 1 updates the prototypes *before* the step's contrastive
+    loss (line 2), so in training :meth:`stage_update` computes the
+    updated prototypes (all-reduced) for this step's loss and stages them;
+    :class:`MemoryBankUpdateHook` writes them after the optimizer step
+    (:class:`StagedStateModule`). :meth:`update` writes at once.
 
     Args:
         num_classes (int): C.
@@ -39,9 +49,10 @@ class ClassPrototypes(nn.Module):
                              torch.zeros(num_classes, dtype=torch.bool))
 
     @torch.no_grad()
-    def update(self, feats: Tensor, labels: Tensor) -> None:
-        """One EMA step from labeled features ``(N, D)`` and labels
-        ``(N,)`` (this rank's; all ranks are combined)."""
+    def updated(self, feats: Tensor, labels: Tensor) -> Tuple[Tensor, Tensor]:
+        """Prototypes ``(C, D)`` and ``initialized`` ``(C,)`` after one EMA
+        step from labeled features ``(N, D)`` and labels ``(N,)`` (this
+        rank's; all ranks are combined); the buffers are not written."""
         feats = F.normalize(feats.detach().float(), dim=1)
         num_classes = self.prototypes.shape[0]
         sums = torch.zeros_like(self.prototypes).index_add_(0, labels, feats)
@@ -54,5 +65,23 @@ class ClassPrototypes(nn.Module):
         fresh = ~self.initialized[seen]
         new = (1 - self.momentum) * means + self.momentum * old
         new[fresh] = means[fresh]
-        self.prototypes[seen] = new
-        self.initialized |= seen
+        prototypes = self.prototypes.clone()
+        prototypes[seen] = new
+        return prototypes, self.initialized | seen
+
+    def stage_update(self, feats: Tensor,
+                     labels: Tensor) -> Tuple[Tensor, Tensor]:
+        """:meth:`updated`, staged for the hook and returned for this
+        step's loss."""
+        prototypes, initialized = self.updated(feats, labels)
+        self.stage(prototypes=prototypes, initialized=initialized)
+        return prototypes, initialized
+
+    @torch.no_grad()
+    def apply_update(self, prototypes: Tensor, initialized: Tensor) -> None:
+        self.prototypes.copy_(prototypes)
+        self.initialized.copy_(initialized)
+
+    def update(self, feats: Tensor, labels: Tensor) -> None:
+        """One EMA step, written at once."""
+        self.apply_update(*self.updated(feats, labels))

@@ -1,7 +1,9 @@
 """MoCo-style FIFO bank of features with their pseudo-labels."""
 import torch
 from mmengine.dist import all_gather, get_world_size, is_distributed
-from torch import Tensor, nn
+from torch import Tensor
+
+from .staged_state import StagedStateModule
 
 
 def gather_from_ranks(x: Tensor) -> Tensor:
@@ -12,7 +14,7 @@ def gather_from_ranks(x: Tensor) -> Tensor:
     return torch.cat(all_gather(x.contiguous()))
 
 
-class MemoryBank(nn.Module):
+class MemoryBank(StagedStateModule):
     """A first-in-first-out queue of ``size`` feature vectors and their
     labels (He et al., MoCo, CVPR 2020; ACL+MTL's momentum memory bank M,
     Sec. 3.3).
@@ -22,6 +24,12 @@ class MemoryBank(nn.Module):
     bank. Empty slots have label ``-1``. :meth:`enqueue` gathers the
     entries of all ranks before writing them, in rank order, so every rank
     holds the same bank.
+
+    In training a method calls :meth:`stage` with its step's entries and
+    :class:`MemoryBankUpdateHook` enqueues them after the optimizer step
+    (:class:`StagedStateModule`); the next step's forward sees them, as a
+    MoCo queue updated at the end of a step. :meth:`enqueue` writes at
+    once.
 
     Args:
         size (int): number of slots K.
@@ -48,6 +56,14 @@ class MemoryBank(nn.Module):
     def fill(self) -> float:
         """Share of slots in use."""
         return float(self.valid.float().mean())
+
+    def stage(self, feats: Tensor, labels: Tensor) -> None:
+        """Keep this rank's ``(N, D)`` features and ``(N,)`` labels (>= 0)
+        for the enqueue after the optimizer step."""
+        super().stage(feats=feats, labels=labels)
+
+    def apply_update(self, feats: Tensor, labels: Tensor) -> None:
+        self.enqueue(feats, labels)
 
     @torch.no_grad()
     def enqueue(self, feats: Tensor, labels: Tensor) -> None:
