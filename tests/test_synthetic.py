@@ -69,8 +69,10 @@ def test_generator_presets_run_with_their_defaults(tmp_path):
     unlabeled = (tmp_path / 'tiny' / 'unlabeled.txt').read_text().split('\n')
     assert len([x for x in labeled if x]) == 8
     assert len([x for x in unlabeled if x]) == 24
+    test = (tmp_path / 'tiny' / 'test.txt').read_text().split('\n')
+    assert len([x for x in test if x]) == 16
     import re
-    assert 'tiny: 4 train + 2 val videos per class' in re.sub(
+    assert 'tiny: 4 train + 2 val + 2 test videos per class' in re.sub(
         r'\s+', ' ', _generate('--help').stdout)
     res = _generate(str(tmp_path / 'bad'), '--preset', 'tiny',
                     '--labels-per-class', '4')
