@@ -1,10 +1,8 @@
 """The labeled and unlabeled sources of a semi-supervised run."""
 from mmaction.registry import DATASETS
 from mmengine.dataset import ConcatDataset
-from torch.utils.data import get_worker_info
 
-from ..random_state import get_rng_state, set_rng_state
-from .stream_index import StreamIndex
+from .stream_index import fetch_at_stream_index
 
 
 @DATASETS.register_module()
@@ -53,12 +51,4 @@ class SemiDataset(ConcatDataset):
         return self.datasets[1]
 
     def __getitem__(self, idx):
-        if not isinstance(idx, StreamIndex):
-            return super().__getitem__(int(idx))
-        state = get_rng_state() if get_worker_info() is None else None
-        idx.seed_random_generators()
-        try:
-            return super().__getitem__(int(idx))
-        finally:
-            if state is not None:
-                set_rng_state(state)
+        return fetch_at_stream_index(super().__getitem__, idx)

@@ -1,8 +1,12 @@
 """Sample indices that carry their position in the sample stream."""
 import random
+from typing import Any, Callable
 
 import numpy as np
 import torch
+from torch.utils.data import get_worker_info
+
+from ..random_state import get_rng_state, set_rng_state
 
 
 class StreamIndex(int):
@@ -33,3 +37,20 @@ class StreamIndex(int):
         random.seed(int(state[0]))
         np.random.seed(int(state[0]))
         torch.manual_seed(int(state[1]))
+
+
+def fetch_at_stream_index(fetch: Callable[[int], Any], idx) -> Any:
+    """``fetch(int(idx))``; for a :class:`StreamIndex`, with the random
+    generators seeded from its stream position and, in the main process
+    (``num_workers=0``), put back afterwards, so that the training
+    process's own random stream (dropout) does not depend on where the
+    samples were loaded."""
+    if not isinstance(idx, StreamIndex):
+        return fetch(int(idx))
+    state = get_rng_state() if get_worker_info() is None else None
+    idx.seed_random_generators()
+    try:
+        return fetch(int(idx))
+    finally:
+        if state is not None:
+            set_rng_state(state)

@@ -36,8 +36,12 @@ class SemiSupervisedSampler(Sampler):
     :class:`SemiIterBasedTrainLoop` turn epoch-based settings into
     iterations with it.
 
+    A dataset that is not a ``ConcatDataset`` (e.g. FinePseudo's
+    :class:`PseudoLabelDataset`, labeled and pseudo-labeled videos pooled)
+    is one source: ``source_ratio=[1]``.
+
     Args:
-        dataset (ConcatDataset): the concatenated sources.
+        dataset (ConcatDataset | Dataset): the concatenated sources, or one.
         batch_size (int): samples per batch on one rank. Give it once, as
             ``train_dataloader.batch_size``: :class:`SemiIterBasedTrainLoop`
             copies it here (a different value here is refused).
@@ -45,6 +49,11 @@ class SemiSupervisedSampler(Sampler):
             positive integer.
         shuffle (bool): shuffle each pass. Defaults to True.
         seed (int, optional): synchronised across ranks when None.
+        first_batch (int): the training iteration at which this stream
+            starts (0; a sampler rebuilt mid-run, when a self-training round
+            changes the dataset, starts at that round's first iteration).
+            Saved with the state, so that :meth:`resume` positions the
+            stream at ``iteration - first_batch``.
     """
 
     def __init__(self,
@@ -52,22 +61,22 @@ class SemiSupervisedSampler(Sampler):
                  batch_size: Optional[int] = None,
                  source_ratio: Sequence[int] = (1, 1),
                  shuffle: bool = True,
-                 seed=None) -> None:
+                 seed=None,
+                 first_batch: int = 0) -> None:
         _refuse_epoch_based_loops()
-        if not isinstance(dataset, ConcatDataset):
-            raise TypeError(
-                'SemiSupervisedSampler needs a ConcatDataset of (labeled, '
-                'unlabeled) such as SemiDataset (train_dataloader.dataset.'
-                f'type), got {type(dataset).__name__}')
+        sources = list(dataset.datasets) if isinstance(
+            dataset, ConcatDataset) else [dataset]
         if batch_size is None:
             raise ValueError(
                 'SemiSupervisedSampler: batch_size is not set; set '
                 'train_dataloader.batch_size and train with '
                 "train_cfg.type='SemiIterBasedTrainLoop', which passes it on")
-        if len(source_ratio) != len(dataset.datasets):
+        if len(source_ratio) != len(sources):
             raise ValueError(
                 f'source_ratio {list(source_ratio)} has {len(source_ratio)} '
-                f'entries but the dataset has {len(dataset.datasets)} sources')
+                f'entries but the dataset ({type(dataset).__name__}) has '
+                f'{len(sources)} source' + ('s' if len(sources) > 1 else
+                                            ' (write source_ratio=[1])'))
         if any(not isinstance(r, int) or isinstance(r, bool) or r <= 0
                for r in source_ratio):
             raise ValueError(
@@ -82,14 +91,16 @@ class SemiSupervisedSampler(Sampler):
                 f'(source_ratio={list(source_ratio)})')
         self.rank, self.world_size = get_dist_info()
         self.dataset = dataset
+        self.sources = sources
         self.batch_size = batch_size
         self.source_ratio = list(source_ratio)
         self.num_per_source = [
             batch_size // sum(source_ratio) * r for r in source_ratio
         ]
-        self.cumulative_sizes = [0] + list(dataset.cumulative_sizes)
-        for source, (num, sub) in enumerate(
-                zip(self.num_per_source, dataset.datasets)):
+        self.cumulative_sizes = [0] + list(
+            getattr(dataset, 'cumulative_sizes', [len(dataset)]))
+        for source, (num, sub) in enumerate(zip(self.num_per_source,
+                                                sources)):
             needed = num * self.world_size
             if len(sub) < needed:
                 ann = getattr(sub, 'ann_file', f'source {source}')
@@ -100,6 +111,7 @@ class SemiSupervisedSampler(Sampler):
                     f'world_size={self.world_size})')
         self.shuffle = shuffle
         self.seed = sync_random_seed() if seed is None else seed
+        self.first_batch = first_batch
         self.start_batch = 0
         # runtime info of the message hub is saved in every checkpoint
         MessageHub.get_current_instance().update_info(
@@ -114,7 +126,8 @@ class SemiSupervisedSampler(Sampler):
             batch_size=self.batch_size,
             source_ratio=self.source_ratio,
             world_size=self.world_size,
-            sizes=[len(d) for d in self.dataset.datasets])
+            sizes=[len(d) for d in self.sources],
+            first_batch=self.first_batch)
 
     def resume(self, state: dict, batch: int) -> None:
         """Continue the stream of a checkpoint after ``batch`` batches.
@@ -124,6 +137,8 @@ class SemiSupervisedSampler(Sampler):
             batch (int): batches (iterations) already trained.
         """
         current = self.state_dict()
+        state = dict(state)
+        state.setdefault('first_batch', 0)
         changed = [k for k in current if k != 'seed' and
                    state.get(k) != current[k]]
         if changed:
@@ -131,8 +146,12 @@ class SemiSupervisedSampler(Sampler):
                 'cannot resume the sample stream: sampler settings '
                 f'{changed} differ from the checkpoint ({state} vs '
                 f'{current})')
+        if batch < self.first_batch:
+            raise ValueError(
+                f'cannot resume at iteration {batch}: this sample stream '
+                f'starts at iteration {self.first_batch}')
         self.seed = state['seed']
-        self.start_batch = batch
+        self.start_batch = batch - self.first_batch
 
     def _order(self, source: int, size: int, pass_idx: int) -> torch.Tensor:
         if not self.shuffle:
@@ -142,7 +161,7 @@ class SemiSupervisedSampler(Sampler):
         return torch.randperm(size, generator=generator)
 
     def _source_stream(self, source: int) -> Iterator[int]:
-        size = len(self.dataset.datasets[source])
+        size = len(self.sources[source])
         offset = self.cumulative_sizes[source]
         # global stream position of this rank's first sample
         position = (self.start_batch * self.num_per_source[source] *
@@ -172,7 +191,7 @@ class SemiSupervisedSampler(Sampler):
     def iters_per_epoch(self) -> int:
         """Batches of one pass over the last (unlabeled) source by all
         ranks: the length of an epoch of a semi-supervised run."""
-        size = len(self.dataset.datasets[-1])
+        size = len(self.sources[-1])
         per_batch = self.num_per_source[-1] * self.world_size
         return math.ceil(size / per_batch)
 

@@ -1,4 +1,5 @@
 """Training and validation loops for semi-supervised runs."""
+import copy
 import math
 from typing import Dict, Optional
 
@@ -168,6 +169,36 @@ class SemiIterBasedTrainLoop(IterBasedTrainLoop):
                 'SemiIterBasedTrainLoop: registered RNGStateHook (random '
                 'states in checkpoints, validation without effect on the '
                 'training random state) for exact resume', logger='current')
+
+    def restart_sample_stream(self, first_batch: int,
+                              seed: Optional[int] = None) -> None:
+        """Rebuild the training data loader around its (changed) dataset,
+        e.g. after a self-training round added pseudo-labeled videos
+        (:class:`PseudoLabelFilterHook`): a new
+        :class:`SemiSupervisedSampler` whose stream starts at iteration
+        ``first_batch`` (seeded ``seed``, by default the old seed plus
+        ``first_batch``), new data-loader workers (they hold a copy of the
+        dataset), and the loop's iterator on it.
+        """
+        old = self.dataloader
+        sampler = old.sampler
+        if not isinstance(sampler, SemiSupervisedSampler):
+            raise TypeError(
+                'restarting the sample stream needs a SemiSupervisedSampler '
+                f'(train_dataloader.sampler), got {type(sampler).__name__}')
+        cfg = fill_sampler_batch_size(
+            copy.deepcopy(dict(self.runner.cfg.train_dataloader)))
+        cfg['dataset'] = old.dataset
+        cfg['sampler'] = dict(
+            cfg['sampler'],
+            seed=sampler.seed + first_batch if seed is None else seed,
+            first_batch=first_batch)
+        randomness = getattr(self.runner, '_randomness_cfg', None) or {}
+        self.dataloader = self.runner.build_dataloader(
+            cfg, seed=self.runner.seed,
+            diff_rank_seed=randomness.get('diff_rank_seed', False))
+        self.dataloader_iterator = _InfiniteDataloaderIterator(
+            self.dataloader)
 
     def run(self):
         sampler = getattr(self.dataloader, 'sampler', None)

@@ -1,4 +1,7 @@
 from .adaptive_contrastive_loss import AdaptiveContrastiveLoss
+from .alignability_losses import (AlignabilityScoreLoss,
+                                  AlignabilityTripletLoss,
+                                  hard_negative_triplets)
 from .consistency_losses import (MaskedCrossEntropyLoss, SoftmaxJSLoss,
                                  SoftmaxKLLoss, SoftmaxMSELoss)
 from .contrastive_variants import MoCoInfoNCELoss, SimCLRInfoNCELoss
@@ -12,5 +15,6 @@ __all__ = [
     'CrossModalInfoNCELoss', 'AdaptiveContrastiveLoss',
     'DINOCrossEntropyLoss', 'SoftmaxKLLoss', 'SoftmaxJSLoss',
     'TemporalContrastiveLoss', 'info_nce_terms', 'MoCoInfoNCELoss',
-    'SimCLRInfoNCELoss'
+    'SimCLRInfoNCELoss', 'AlignabilityTripletLoss', 'AlignabilityScoreLoss',
+    'hard_negative_triplets'
 ]

@@ -1,6 +1,7 @@
 from .acl_mtl import ACLMTLRecognizer, cross_scale_calibration
 from .cmpl import CMPLRecognizer
 from .co_training import CoTrainingRecognizer
+from .finepseudo import FinePseudoRecognizer
 from .fixmatch import FixMatchRecognizer
 from .ltg import LTGRecognizer
 from .mean_teacher import MeanTeacherRecognizer
@@ -12,5 +13,6 @@ __all__ = [
     'SemiBaseRecognizer', 'FixMatchRecognizer', 'MeanTeacherRecognizer',
     'CoTrainingRecognizer', 'CMPLRecognizer', 'LTGRecognizer',
     'ACLMTLRecognizer', 'cross_scale_calibration',
-    'TemporalSelfSupervisedModel', 'TimeBalanceRecognizer'
+    'TemporalSelfSupervisedModel', 'TimeBalanceRecognizer',
+    'FinePseudoRecognizer'
 ]

@@ -1,0 +1,19 @@
+# FinePseudo's alignability encoder f_A for the synthetic sets: a 2D
+# ResNet-18 at a quarter of the width (mmpretrain) on every frame, then a
+# 2-layer temporal transformer (VTN); F = 64 per frame.
+aligner = dict(
+    type='FrameTransformer',
+    backbone=dict(
+        type='mmpretrain.ResNet',
+        depth=18,
+        stem_channels=16,
+        base_channels=16,
+        out_indices=(3, ),
+        zero_init_residual=False),
+    in_channels=128,
+    embed_dims=128,
+    out_channels=64,
+    num_layers=2,
+    num_heads=4,
+    max_frames=16,
+    dropout=0.1)

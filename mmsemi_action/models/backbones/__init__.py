@@ -1,0 +1,3 @@
+from .frame_transformer import FrameTransformer
+
+__all__ = ['FrameTransformer']
