@@ -1,0 +1,356 @@
+"""FinePseudo: soft-DTW, alignability losses, the collaborative
+pseudo-labels and the self-training rounds through the real runner."""
+import json
+import math
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from mmengine.runner import Runner
+from mmengine.runner.checkpoint import _load_checkpoint
+
+from conftest import REPO, generate_synthetic
+from test_end_to_end import (assert_same_weights, export_and_stock_test,
+                             tiny_cfg, train_and_resume)
+
+FINEPSEUDO = osp.join(
+    REPO, 'configs', 'finepseudo',
+    'finepseudo_r3d18-tiny_1xb16-2k-iter_synthetic-fine.py')
+
+
+# ----------------------------------------------------------------------
+# soft-DTW
+def reference_soft_dtw(cost, gamma):
+    """Eq. 1 / Cuturi & Blondel's recursion cell by cell in float64, with
+    autograd giving the gradient (independent of the wavefront code)."""
+    t, s = cost.shape
+    inf = torch.tensor(float('inf'), dtype=torch.float64)
+    r = [[inf] * (s + 1) for _ in range(t + 1)]
+    r[0][0] = torch.tensor(0., dtype=torch.float64)
+    for i in range(1, t + 1):
+        for j in range(1, s + 1):
+            prev = torch.stack([r[i - 1][j - 1], r[i - 1][j], r[i][j - 1]])
+            r[i][j] = cost[i - 1, j - 1] - gamma * torch.logsumexp(
+                -prev / gamma, 0)
+    return r[t][s]
+
+
+@pytest.mark.parametrize('gamma', [0.01, 0.1, 1.0])
+@pytest.mark.parametrize('shape', [(5, 5), (4, 7), (8, 3)])
+def test_soft_dtw_value_and_gradient_match_a_float64_reference(gamma, shape):
+    from mmsemi_action.models.soft_dtw import soft_dtw
+    torch.manual_seed(0)
+    cost = torch.rand(3, *shape)
+    cost32 = cost.clone().requires_grad_(True)
+    value = soft_dtw(cost32, gamma)
+    value.sum().backward()
+    for b in range(3):
+        ref_cost = cost[b].double().requires_grad_(True)
+        ref = reference_soft_dtw(ref_cost, gamma)
+        (ref_grad, ) = torch.autograd.grad(ref, ref_cost)
+        assert value[b].item() == pytest.approx(ref.item(), abs=1e-5)
+        assert torch.allclose(cost32.grad[b].double(), ref_grad, atol=1e-5)
+    # a soft minimum lies below the hard DTW cost
+    assert (value <= reference_dtw(cost) + 1e-5).all()
+
+
+def reference_dtw(cost):
+    out = []
+    for c in cost.double().numpy():
+        t, s = c.shape
+        r = np.full((t + 1, s + 1), np.inf)
+        r[0, 0] = 0
+        for i in range(1, t + 1):
+            for j in range(1, s + 1):
+                r[i, j] = c[i - 1, j - 1] + min(r[i - 1, j - 1], r[i - 1, j],
+                                                r[i, j - 1])
+        out.append(r[t, s])
+    return torch.tensor(out, dtype=torch.float32)
+
+
+def test_soft_dtw_matches_tslearn_and_passes_gradcheck():
+    tslearn = pytest.importorskip('tslearn.metrics')
+    from mmsemi_action.models.soft_dtw import soft_dtw
+    torch.manual_seed(1)
+    cost = torch.rand(4, 6, 9, dtype=torch.float64, requires_grad=True)
+    value = soft_dtw(cost, 0.3)
+    (grad, ) = torch.autograd.grad(value.sum(), cost)
+    for b in range(4):
+        other = tslearn.SoftDTW(cost[b].detach().numpy(), gamma=0.3)
+        assert value[b].item() == pytest.approx(other.compute(), abs=1e-10)
+        assert np.allclose(grad[b].numpy(), other.grad(), atol=1e-10)
+    assert torch.autograd.gradcheck(lambda c: soft_dtw(c, 0.3), (cost, ))
+
+
+def test_soft_dtw_is_safe_under_autocast_and_refuses_bad_input():
+    from mmsemi_action.models.soft_dtw import pairwise_soft_dtw, soft_dtw
+    torch.manual_seed(2)
+    x, y = torch.randn(3, 8, 16), torch.randn(5, 8, 16)
+    full = pairwise_soft_dtw(x, y)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        half = pairwise_soft_dtw(x.bfloat16(), y.bfloat16())
+    assert half.dtype == torch.float32
+    assert torch.allclose(half, full, atol=0.05)
+    with pytest.raises(ValueError, match='gamma > 0'):
+        soft_dtw(torch.rand(1, 3, 3), 0.0)
+    with pytest.raises(ValueError, match=r'\(B, T, S\)'):
+        soft_dtw(torch.rand(3, 3), 0.1)
+
+
+def test_pairwise_distance_is_soft_dtw_of_the_cosine_cost():
+    """Entry (i, j) = soft-DTW of 1 - cos between frames, over T; per-video
+    galleries give the same numbers."""
+    from mmsemi_action.models.soft_dtw import pairwise_soft_dtw
+    torch.manual_seed(3)
+    x, y = torch.randn(2, 4, 5), torch.randn(3, 6, 5)
+    dist = pairwise_soft_dtw(x, y, gamma=0.2)
+    for i in range(2):
+        for j in range(3):
+            a = x[i].double().numpy()
+            b = y[j].double().numpy()
+            cos = (a @ b.T) / np.outer(np.linalg.norm(a, axis=1),
+                                       np.linalg.norm(b, axis=1))
+            ref = reference_soft_dtw(torch.from_numpy(1 - cos), 0.2) / 4
+            assert dist[i, j].item() == pytest.approx(ref.item(), abs=1e-5)
+    per_video = pairwise_soft_dtw(x, y[None].expand(2, 3, 6, 5), gamma=0.2)
+    assert torch.allclose(per_video, dist)
+    # a video aligns with itself better than with a time-reversed copy
+    z = torch.randn(1, 8, 5)
+    assert pairwise_soft_dtw(z, z)[0, 0] < pairwise_soft_dtw(
+        z, z.flip(1))[0, 0]
+
+
+# ----------------------------------------------------------------------
+# alignability losses
+def test_mining_picks_the_hardest_negative_for_every_positive_pair():
+    from mmsemi_action.models.losses import hard_negative_triplets
+    labels = torch.tensor([0, 0, 1, 2, 1])
+    dist = torch.tensor([[0.0, 0.5, 0.9, 0.3, 0.4],
+                         [0.5, 0.0, 0.2, 0.8, 0.7],
+                         [0.9, 0.2, 0.0, 0.6, 0.1],
+                         [0.3, 0.8, 0.6, 0.0, 0.5],
+                         [0.4, 0.7, 0.1, 0.5, 0.0]])
+    triplets = set(zip(*[t.tolist() for t in hard_negative_triplets(
+        dist, labels)]))
+    # anchor 0: positive 1, negatives 2 (0.9), 3 (0.3), 4 (0.4) -> 3
+    # anchor 1: positive 0, negatives 2 (0.2), 3, 4 -> 2
+    # anchor 2: positive 4, negatives 0, 1 (0.2), 3 -> 1
+    # anchor 4: positive 2, negatives 0 (0.4), 1, 3 (0.5) -> 0
+    # anchor 3 has no positive
+    assert triplets == {(0, 1, 3), (1, 0, 2), (2, 4, 1), (4, 2, 0)}
+
+
+def test_triplet_and_score_losses_by_hand():
+    from mmsemi_action.models.losses import (AlignabilityScoreLoss,
+                                             AlignabilityTripletLoss)
+    dist = torch.tensor([[0.0, 0.5, 0.3], [0.5, 0.0, 0.9], [0.3, 0.9, 0.0]])
+    a, p, n = torch.tensor([0, 1]), torch.tensor([1, 0]), torch.tensor([2, 2])
+    loss = AlignabilityTripletLoss(margin=0.25)(dist, a, p, n)
+    # [0.5 - 0.3 + 0.25]_+ = 0.45 ; [0.5 - 0.9 + 0.25]_+ = 0
+    assert loss.item() == pytest.approx((0.45 + 0.0) / 2)
+    logits = torch.tensor([[0.0, 2.0, -1.0], [0.5, 0.0, 3.0],
+                           [0.0, 0.0, 0.0]])
+    score = AlignabilityScoreLoss(loss_weight=0.5)(logits, a, p, n)
+
+    def bce(x, y):
+        s = 1 / (1 + math.exp(-x))
+        return -(y * math.log(s) + (1 - y) * math.log(1 - s))
+
+    # positives (0,1)=2.0, (1,0)=0.5 target 1; negatives (0,2)=-1, (1,2)=3
+    hand = (bce(2.0, 1) + bce(0.5, 1) + bce(-1.0, 0) + bce(3.0, 0)) / 4
+    assert score.item() == pytest.approx(0.5 * hand, rel=1e-6)
+    # no triplet: zero loss that still backpropagates
+    empty = torch.tensor([], dtype=torch.long)
+    d = dist.clone().requires_grad_(True)
+    AlignabilityTripletLoss()(d, empty, empty, empty).backward()
+    assert torch.equal(d.grad, torch.zeros_like(d))
+
+
+def test_recognizer_losses_gradients_and_prediction():
+    """The alignability losses train f_A and f_S, the CE trains f_E, and
+    predict uses f_E alone."""
+    from mmaction.registry import MODELS
+    from mmaction.structures import ActionDataSample
+    from mmengine.config import Config
+    cfg = Config.fromfile(FINEPSEUDO)
+    model = MODELS.build(cfg.model)
+    torch.manual_seed(0)
+    x = torch.randn(6, 1, 3, 8, 32, 32)
+    samples = [ActionDataSample().set_gt_label(y) for y in [0, 0, 1, 1, 2, 2]]
+    losses = model.loss(dict(labeled=x), dict(labeled=samples))
+    assert losses['align_num_triplets'].item() == 6
+    # L_AV does not reach f_E; the CE does not reach f_A
+    (none, ) = torch.autograd.grad(
+        losses['align_loss_triplet'] + losses['align_loss_score'],
+        model.student.backbone.conv1.conv.weight, retain_graph=True,
+        allow_unused=True)
+    assert none is None
+    (none, ) = torch.autograd.grad(
+        losses['sup_loss_cls'], model.aligner.frame_proj.weight,
+        retain_graph=True, allow_unused=True)
+    assert none is None
+    total = sum(v for k, v in losses.items() if 'loss' in k)
+    total.backward()
+    for name in ('student.backbone.conv1.conv.weight',
+                 'aligner.frame_proj.weight',
+                 'score_head.scale.0.weight'):
+        assert model.get_parameter(name).grad.abs().sum() > 0, name
+    model.eval()
+    with torch.no_grad():
+        out = model.predict(x, [ActionDataSample() for _ in range(6)])
+        probs = model.class_probs(x)
+    assert torch.allclose(torch.stack([o.pred_score for o in out]), probs,
+                          atol=1e-6)
+
+
+# ----------------------------------------------------------------------
+# the collaborative rule (Eq. 7-8, Algorithm 1 line 20) and strategies
+def make_hook(**kwargs):
+    from mmsemi_action.engine.hooks import PseudoLabelFilterHook
+    return PseudoLabelFilterHook(**dict(dict(milestones=[1], pipeline=[]),
+                                        **kwargs))
+
+
+def test_p_a_of_eq8_and_the_collaborative_rule_by_hand():
+    probs = torch.tensor([[0.90, 0.05, 0.05],   # f_E sure of class 0
+                          [0.40, 0.50, 0.10],
+                          [0.34, 0.33, 0.33]])
+    align = torch.tensor([[0.10, 0.95, float('nan')],  # class 2: no gallery
+                          [0.20, 0.90, float('nan')],
+                          [0.30, 0.30, float('nan')]])
+    scores = dict(probs=probs, align=align)
+    tau = 0.1
+    hook = make_hook(strategy='nonparametric', threshold=0.6, temperature=tau)
+    labels, keep = hook.select(scores)
+    for n in range(3):
+        e = [math.exp(align[n, c].item() / tau) for c in range(2)]
+        p_a = [v / sum(e) for v in e] + [0.0]
+        p = [(p_a[c] + probs[n, c].item()) / 2 for c in range(3)]
+        best = max(range(3), key=lambda c: p[c])
+        assert labels[n].item() == best
+        assert keep[n].item() == (p[best] > 0.6)
+    # video 0: f_E alone would keep class 0; alignability overrules it
+    assert labels[0].item() == 1 and not keep[0].item()
+    assert labels[1].item() == 1 and keep[1].item()
+
+    labels, keep = make_hook(strategy='confidence', threshold=0.6).select(
+        scores)
+    assert labels.tolist() == [0, 1, 0] and keep.tolist() == [True, False,
+                                                              False]
+    labels, keep = make_hook(strategy='verification', threshold=0.45,
+                             score_threshold=0.6).select(scores)
+    # video 0: confident but S_0 = 0.10 < 0.6; video 1: 0.5 > 0.45, S = 0.9
+    assert keep.tolist() == [False, True, False]
+
+
+def test_hook_options_are_checked_when_built():
+    with pytest.raises(ValueError, match='increasing'):
+        make_hook(milestones=[5, 3])
+    with pytest.raises(ValueError, match='strategy'):
+        make_hook(strategy='uncertainty')
+    with pytest.raises(ValueError, match='threshold must lie'):
+        make_hook(threshold=1.0)
+
+
+# ----------------------------------------------------------------------
+# self-training through the real runner
+@pytest.fixture(scope='module')
+def tiny_fine(tmp_path_factory):
+    return generate_synthetic(
+        str(tmp_path_factory.mktemp('synthetic-fine')), '--family', 'fine',
+        '--preset', 'tiny', '--labels-per-class', '1')
+
+
+def fine_options(milestones, **extra):
+    return dict({
+        'train_dataloader.sampler.source_ratio': [1],
+        'custom_hooks.0.milestones': milestones,
+        'custom_hooks.0.threshold': 0.1,
+        'custom_hooks.0.num_workers': 2,
+        'custom_hooks.0.batch_size': 5,
+    }, **extra)
+
+
+@pytest.mark.parametrize('milestones', [[3, 5], [4, 6]])
+def test_rounds_resume_inside_and_between_rounds(tiny_fine, tmp_path,
+                                                 milestones):
+    """8 iterations with 2 rounds; a run resumed from iteration 4 (inside
+    round 1 for milestones 3, 5; at the boundary for 4, 6) ends with the
+    uninterrupted weights and the same pseudo-labels."""
+    a, b, runner = train_and_resume(
+        FINEPSEUDO, tiny_fine, tmp_path, 'aligner.frame_proj.weight',
+        **fine_options(milestones))
+    assert_same_weights(a, b)
+    assert a['pseudo_label_filter'] == b['pseudo_label_filter']
+    assert a['pseudo_label_filter']['round'] == 2
+    # round 2 ran after the resume in both cases
+    assert (tmp_path / 'full' / 'pseudo_labels' / 'round_2.txt').read_text(
+    ) == (tmp_path / 'part' / 'pseudo_labels' / 'round_2.txt').read_text()
+    assert not (tmp_path / 'part' / 'pseudo_labels' / 'round_1.txt').exists()
+    scalars = runner.message_hub.log_scalars
+    assert 'pseudo/count' in scalars and 'pseudo/acc' in scalars
+
+
+def test_unlabeled_ground_truth_changes_nothing_but_the_accuracy(
+        tiny_fine, tmp_path):
+    """The unlabeled list with every label shifted by one: same weights,
+    same pseudo-labels; each run's logged accuracy is that of its written
+    pseudo-labels against its own list."""
+    shifted = tmp_path / 'shifted.txt'
+    lines = open(osp.join(tiny_fine, 'unlabeled.txt')).read().split('\n')
+    shifted.write_text('\n'.join(
+        f'{p} {(int(y) + 1) % 8}' for p, y in (
+            line.split() for line in lines if line)) + '\n')
+    runs = {}
+    for name, ann in (('true', osp.join(tiny_fine, 'unlabeled.txt')),
+                      ('shifted', str(shifted))):
+        cfg = tiny_cfg(FINEPSEUDO, tiny_fine, tmp_path / name, max_iters=5,
+                       **fine_options([2, 4], **{
+                           'train_dataloader.dataset.unlabeled.ann_file': ann,
+                           'train_dataloader.num_workers': 0,
+                           'train_dataloader.persistent_workers': False}))
+        Runner.from_cfg(cfg).train()
+        ckpt = _load_checkpoint(str(tmp_path / name / 'iter_5.pth'),
+                                map_location='cpu')
+        truth = {p: int(y) for p, y in (
+            line.split() for line in open(ann).read().split('\n') if line)}
+        written = (tmp_path / name / 'pseudo_labels' /
+                   'round_2.txt').read_text().split('\n')
+        pairs = [line.split() for line in written if line]
+        stats = json.loads((tmp_path / name / 'pseudo_labels' /
+                            'round_2.json').read_text())
+        assert stats['count'] == len(pairs) > 0
+        hand = 100 * sum(truth[p] == int(y) for p, y in pairs) / len(pairs)
+        assert stats['acc'] == pytest.approx(hand)
+        runs[name] = (ckpt, written, stats['acc'])
+    assert_same_weights(runs['true'][0], runs['shifted'][0])
+    assert runs['true'][1] == runs['shifted'][1]
+    assert runs['true'][2] != runs['shifted'][2]
+
+
+def test_exported_action_encoder_evaluates_with_stock_tools(tiny_fine,
+                                                            tmp_path):
+    cfg = tiny_cfg(FINEPSEUDO, tiny_fine, tmp_path / 'fp', max_iters=4,
+                   **fine_options([2]))
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    ckpt = osp.join(cfg.work_dir, 'iter_4.pth')
+    stock = export_and_stock_test(FINEPSEUDO, ckpt, tiny_fine, tmp_path)
+    assert stock == pytest.approx(
+        runner.message_hub.log_scalars['val/student/acc/top1'].current())
+
+
+def test_a_model_without_alignability_is_told_to_use_confidence(
+        tiny_fine, tmp_path):
+    from mmengine.config import ConfigDict
+    cfg = tiny_cfg(FINEPSEUDO, tiny_fine, tmp_path / 'plain', max_iters=4,
+                   **fine_options([2]))
+    cfg.model = ConfigDict(cfg.model.recognizer)
+    with pytest.raises(TypeError, match="strategy='confidence'"):
+        Runner.from_cfg(cfg).train()
+    cfg.custom_hooks[0].milestones = [4]
+    cfg.custom_hooks[0].strategy = 'confidence'
+    with pytest.raises(ValueError, match='below train_cfg.max_iters'):
+        Runner.from_cfg(cfg).train()
