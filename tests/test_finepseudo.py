@@ -354,3 +354,63 @@ def test_a_model_without_alignability_is_told_to_use_confidence(
     cfg.custom_hooks[0].strategy = 'confidence'
     with pytest.raises(ValueError, match='below train_cfg.max_iters'):
         Runner.from_cfg(cfg).train()
+
+
+def test_open_world_split_renumbers_known_classes_first(tmp_path):
+    from mmsemi_action.datasets.semi_split import read_annotations
+    train = tmp_path / 'train.txt'
+    test = tmp_path / 'test.txt'
+    train.write_text(''.join(f'v{c}_{i}.mp4 {c}\n' for c in range(5)
+                             for i in range(4)))
+    test.write_text(''.join(f't{c}.mp4 {c}\n' for c in range(5)))
+    import subprocess
+    import sys
+    subprocess.run([
+        sys.executable, osp.join(REPO, 'tools', 'data', 'make_semi_split.py'),
+        str(train), '--labels-per-class', '1', '--novel-classes', '1', '3',
+        '--eval-lists', str(test), '--out-dir', str(tmp_path / 'out')
+    ], check=True, capture_output=True)
+    split = tmp_path / 'out' / '1pc_open-world_seed0'
+    labeled = read_annotations(str(split / 'labeled.txt'))
+    unlabeled = read_annotations(str(split / 'unlabeled.txt'))
+    # known classes 0, 2, 4 -> 0, 1, 2; novel 1, 3 -> 3, 4
+    mapping = {0: 0, 2: 1, 4: 2, 1: 3, 3: 4}
+    assert sorted(y for _, y in labeled) == [0, 1, 2]
+    for name, y in labeled + unlabeled:
+        assert mapping[int(name[1])] == y
+    assert sum(y >= 3 for _, y in unlabeled) == 8  # every novel video
+    assert read_annotations(str(split / 'test.txt')) == [
+        ('t0.mp4', 0), ('t2.mp4', 1), ('t4.mp4', 2)]
+
+
+def test_open_world_config_trains_and_counts_novel_pseudo_labels(
+        tiny_fine, tmp_path):
+    """The open-world config on a tiny split (classes 6, 7 novel): labels
+    beyond the 6-class head in the unlabeled list are accepted (logged
+    only), and the round counts the kept videos of novel classes."""
+    import subprocess
+    import sys
+    subprocess.run([
+        sys.executable, osp.join(REPO, 'tools', 'data', 'make_semi_split.py'),
+        osp.join(tiny_fine, 'train.txt'), '--labels-per-class', '1',
+        '--novel-classes', '6', '7', '--eval-lists',
+        osp.join(tiny_fine, 'val.txt'), '--out-dir', str(tmp_path / 'splits')
+    ], check=True, capture_output=True)
+    split = tmp_path / 'splits' / '1pc_open-world_seed0'
+    cfg = tiny_cfg(
+        FINEPSEUDO.replace('.py', '-open-world.py'), tiny_fine,
+        tmp_path / 'ow', max_iters=3, **fine_options([2], **{
+            'train_dataloader.dataset.labeled.ann_file':
+            str(split / 'labeled.txt'),
+            'train_dataloader.dataset.unlabeled.ann_file':
+            str(split / 'unlabeled.txt'),
+            'val_dataloader.dataset.ann_file': str(split / 'val.txt'),
+            'test_dataloader.dataset.ann_file': str(split / 'val.txt'),
+            'custom_hooks.0.threshold': 0.0}))
+    assert cfg.model.recognizer.cls_head.num_classes == 6
+    Runner.from_cfg(cfg).train()
+    stats = json.loads((tmp_path / 'ow' / 'pseudo_labels' /
+                        'round_1.json').read_text())
+    # threshold 0: every unlabeled video is kept, the 8 novel ones too
+    assert stats['count'] == stats['num_unlabeled'] == 6 * 3 + 2 * 4
+    assert stats['novel'] == 8

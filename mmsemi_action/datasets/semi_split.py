@@ -5,31 +5,94 @@ sets, UCF101, HMDB51 or Kinetics-400, and converts the split lists published
 with the seed papers' code into that format:
 
 * ``rawframe``: ``frame_dir total_frames label`` (LTG / VideoSSL lists);
-* ``csv``: ``path,label`` with an optional header (SVFormer lists).
+* ``csv``: ``path,label`` with an optional header (SVFormer lists);
+* ``diving48``: Diving48's JSON lists (``Diving48_V2_train.json``: records
+  with ``vid_name`` and ``label``);
+* ``finediving``: FineDiving's annotation pickle
+  (``FineDiving_fine-grained_annotation.pkl``: ``(video, instance) ->``
+  record whose first field, or ``action_type`` key, is the action type)
+  read through a split pickle (``train_split.pkl``: a list of those keys);
+  classes are the sorted action types of the annotation file, entries are
+  ``video/instance``.
+
+FineGym's element lists (``gym99_train_element_v1.1.txt``: ``element_id
+label``) are ``video`` lists whose names need ``video_ext``.
 """
 import csv
+import json
 import math
 import os.path as osp
+import pickle
 from collections import defaultdict
-from typing import List, Optional, Sequence, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 Entry = Tuple[str, int]
 
 
+def _read_diving48(path: str) -> List[Entry]:
+    with open(path) as f:
+        records = json.load(f)
+    entries = []
+    for k, record in enumerate(records):
+        if not isinstance(record, dict) or not {'vid_name', 'label'} <= set(
+                record):
+            raise ValueError(f'{path}: record {k} lacks vid_name / label: '
+                             f'{record!r}')
+        entries.append((str(record['vid_name']), int(record['label'])))
+    return entries
+
+
+def _action_type(record):
+    if isinstance(record, dict):
+        return str(record['action_type'])
+    return str(record[0])
+
+
+def _read_finediving(path: str, split_file: Optional[str]) -> List[Entry]:
+    if split_file is None or not osp.isfile(split_file):
+        raise FileNotFoundError(
+            'the finediving format reads the annotation pickle through a '
+            f'split pickle (train_split.pkl / test_split.pkl): {split_file}')
+    with open(path, 'rb') as f:
+        annotations = pickle.load(f)
+    with open(split_file, 'rb') as f:
+        keys: Iterable = pickle.load(f)
+    classes = sorted({_action_type(r) for r in annotations.values()})
+    index = {name: i for i, name in enumerate(classes)}
+    entries = []
+    for key in keys:
+        if key not in annotations:
+            raise KeyError(f'{split_file}: {key!r} is not in {path}')
+        video, instance = key
+        entries.append((f'{video}/{instance}',
+                        index[_action_type(annotations[key])]))
+    return entries
+
+
 def read_annotations(path: str, fmt: str = 'video',
-                     video_ext: str = '') -> List[Entry]:
+                     video_ext: str = '',
+                     split_file: Optional[str] = None) -> List[Entry]:
     """Read ``(relative path, label)`` pairs from an annotation file.
 
     Args:
         path (str): the list file.
-        fmt (str): ``'video'``, ``'rawframe'`` or ``'csv'``.
-        video_ext (str): appended to entries of ``rawframe`` lists that name a
-            frame folder (e.g. ``'.avi'``), so they point at videos.
+        fmt (str): ``'video'``, ``'rawframe'``, ``'csv'``, ``'diving48'``
+            or ``'finediving'``.
+        video_ext (str): appended to every entry (e.g. ``'.avi'`` for the
+            frame folders of a ``rawframe`` list, ``'.mp4'`` for Diving48's
+            ``vid_name`` or FineGym's element ids), so they name videos.
+        split_file (str, optional): FineDiving's split pickle.
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'annotation file not found: {path}')
+    if fmt in ('diving48', 'finediving'):
+        entries = (_read_diving48(path) if fmt == 'diving48' else
+                   _read_finediving(path, split_file))
+        if not entries:
+            raise ValueError(f'annotation file {path} holds no entries')
+        return [(name + video_ext, label) for name, label in entries]
     entries = []
     with open(path, newline='') as f:
         rows = (list(csv.reader(f)) if fmt == 'csv' else
@@ -46,10 +109,7 @@ def read_annotations(path: str, fmt: str = 'video',
             raise ValueError(
                 f'{path}:{lineno}: expected {expected} fields ending in an '
                 f'integer label for format {fmt!r}, got {row!r}')
-        name = row[0].strip()
-        if fmt == 'rawframe' and video_ext:
-            name += video_ext
-        entries.append((name, int(row[-1])))
+        entries.append((row[0].strip() + video_ext, int(row[-1])))
     if not entries:
         raise ValueError(f'annotation file {path} holds no entries')
     return entries
@@ -58,12 +118,17 @@ def read_annotations(path: str, fmt: str = 'video',
 def make_split(entries: Sequence[Entry],
                labels_per_class: Optional[int] = None,
                percent: Optional[float] = None,
-               seed: int = 0) -> Tuple[List[Entry], List[Entry]]:
+               seed: int = 0,
+               novel_classes: Sequence[int] = ()
+               ) -> Tuple[List[Entry], List[Entry]]:
     """Split entries into disjoint labeled and unlabeled lists.
 
     Exactly one of ``labels_per_class`` and ``percent`` is given. With
     ``percent``, each class keeps ``max(1, round(percent / 100 * n_c))``
     labeled entries (class-balanced, as in the papers' 1%/10% splits).
+    Classes in ``novel_classes`` get no labeled entry: all their entries
+    go to the unlabeled list (the open-world protocol of FinePseudo,
+    Table 4: unlabeled videos of classes absent from the labeled set).
     """
     if (labels_per_class is None) == (percent is None):
         raise ValueError('give exactly one of labels_per_class and percent')
@@ -74,6 +139,9 @@ def make_split(entries: Sequence[Entry],
     labeled, unlabeled = [], []
     for label in sorted(by_class):
         items = by_class[label]
+        if label in novel_classes:
+            unlabeled += items
+            continue
         if labels_per_class is not None:
             k = labels_per_class
         else:
@@ -85,6 +153,21 @@ def make_split(entries: Sequence[Entry],
         labeled += [items[i] for i in order[:k]]
         unlabeled += [items[i] for i in order[k:]]
     return labeled, unlabeled
+
+
+def open_world_relabel(entries: Sequence[Entry],
+                       novel_classes: Sequence[int]) -> List[Entry]:
+    """Number the known classes ``0 .. K - 1`` (in order) and the novel
+    ones ``K ..`` after them, so that a recognizer head of ``K`` classes
+    covers the labeled set; novel labels stay in the lists for logging."""
+    classes = sorted({label for _, label in entries})
+    missing = sorted(set(novel_classes) - set(classes))
+    if missing:
+        raise ValueError(f'novel classes {missing} have no entry')
+    order = [c for c in classes if c not in novel_classes] + sorted(
+        novel_classes)
+    mapping = {c: i for i, c in enumerate(order)}
+    return [(name, mapping[label]) for name, label in entries]
 
 
 def write_annotations(path: str, entries: Sequence[Entry],

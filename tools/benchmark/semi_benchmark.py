@@ -76,6 +76,8 @@ CONFIGS = dict(
     'acl-mtl-base_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
     acl_mtl='configs/acl_mtl/'
     'acl-mtl_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py',
+    finepseudo='configs/finepseudo/'
+    'finepseudo_r3d18-tiny_1xb16-2k-iter_synthetic-fine.py',
 )
 #: TimeBalance (its student; the stages before it run through
 #: tools/timebalance/train.py) and its plain-average ablation (Table 4:
@@ -94,7 +96,16 @@ SSL_CONFIGS = tuple(
     'configs/timebalance/timebalance-teacher_r3d18-tiny_1xb8-2k-iter_'
     'synthetic-long.py', )
 SEMI_METHODS = ('fixmatch', 'mean_teacher', 'cmpl', 'ltg', 'acl_mtl_base',
-                'acl_mtl', 'timebalance', 'timebalance_avg')
+                'acl_mtl', 'timebalance', 'timebalance_avg', 'finepseudo',
+                'finepseudo_confidence')
+#: variants: a method's config with these options (its own cache key)
+CONFIGS['finepseudo_confidence'] = CONFIGS['finepseudo']
+VARIANT_OPTIONS = dict(
+    finepseudo_confidence=['custom_hooks.0.strategy=confidence'])
+#: methods that label the unlabeled set in offline rounds
+#: (PseudoLabelFilterHook): half the budget on the labeled set, then two
+#: rounds of a quarter each, a cosine cycle per stage
+ROUND_METHODS = ('finepseudo', 'finepseudo_confidence')
 #: where a method's trained network sits in its state dict (the prefix an
 #: ``--init`` checkpoint gets); CMPL's / LTG's auxiliary networks and the
 #: teachers start as their configs say
@@ -131,8 +142,23 @@ def count_classes(*ann_files):
     return max(labels) + 1
 
 
-def schedule_options(iters):
+def schedule_options(iters, method=None):
     warmup = min(50, iters // 10)
+    if method in ROUND_METHODS:
+        milestones = [iters // 2, iters * 3 // 4]
+        return {
+            'train_cfg.max_iters': iters,
+            'train_cfg.val_interval': iters,
+            'default_hooks.checkpoint.interval': iters,
+            'default_hooks.logger.interval': max(1, iters // 20),
+            'param_scheduler.0.end': warmup,
+            'param_scheduler.1.begin': warmup,
+            'param_scheduler.1.end': iters,
+            'param_scheduler.1.periods': [
+                milestones[0] - warmup, milestones[1] - milestones[0],
+                iters - milestones[1]],
+            'custom_hooks.0.milestones': milestones,
+        }
     return {
         'train_cfg.max_iters': iters,
         'train_cfg.val_interval': iters,
@@ -159,7 +185,7 @@ def warmup_options(config, iters):
 
 
 def data_options(method, data_root, labeled, unlabeled, val, test,
-                 num_classes, all_labels):
+                 num_classes, all_labels, open_world=False):
     opts = {
         f'{head}.cls_head.num_classes': num_classes
         for head in HEADS.get(method, ('model.recognizer', ))
@@ -178,7 +204,10 @@ def data_options(method, data_root, labeled, unlabeled, val, test,
             key = f'train_dataloader.dataset.{source}'
             opts[f'{key}.ann_file'] = ann
             opts[f'{key}.data_prefix.video'] = data_root
-            opts[f'{key}.num_classes'] = num_classes
+            # open world: unlabeled videos of novel classes keep their
+            # (logged, never trained on) labels beyond the heads
+            opts[f'{key}.num_classes'] = None if (
+                open_world and source == 'unlabeled') else num_classes
     return opts
 
 
@@ -246,7 +275,8 @@ def key_fields(method, lpc, seed, data, iters, extra=(), init=None):
     fields = dict(method=method, labels_per_class=lpc, seed=seed,
                   config=CONFIGS[method],
                   config_sha1=config_digest(osp.join(REPO, CONFIGS[method])),
-                  iters=iters, cfg_options=list(extra),
+                  iters=iters,
+                  cfg_options=VARIANT_OPTIONS.get(method, []) + list(extra),
                   init=None if init is None else [init[0],
                                                   sha1_file(init[1])],
                   num_classes=data['num_classes'],
@@ -334,7 +364,25 @@ def collect(run_dir):
                 record[prefix + name] = value
     if record['method'] in SEMI_METHODS:
         record.update(last_scalars(run_dir))
+    rounds = round_stats(run_dir)
+    if rounds:
+        record['rounds'] = rounds
+        last = rounds[-1]
+        record['pl_acc'] = None if last.get('acc') is None else \
+            last['acc'] / 100
+        record['mask_ratio'] = last['count'] / last['num_unlabeled']
     return record
+
+
+def round_stats(run_dir):
+    """Per-round statistics ``PseudoLabelFilterHook`` wrote (count,
+    accuracy, novel-class count), in round order."""
+    files = glob.glob(osp.join(run_dir, 'pseudo_labels', 'round_*.json'))
+    stats = []
+    for path in files:
+        with open(path) as f:
+            stats.append(json.load(f))
+    return sorted(stats, key=lambda s: s['round'])
 
 
 def timebalance_command(python, method, lpc, seed, data, iters, out_dir,
@@ -415,11 +463,12 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
     os.makedirs(run_dir)
     config = osp.join(REPO, CONFIGS[method])
     opts = data_options(method, **data)
-    opts.update(schedule_options(iters))
+    opts.update(schedule_options(iters, method))
     opts.update(warmup_options(config, iters))
     if init is not None:
         opts['load_from'] = init[1]
-    options = format_options(opts) + list(extra)
+    options = format_options(opts) + VARIANT_OPTIONS.get(method, []) + list(
+        extra)
     ckpt = osp.join(run_dir, f'iter_{iters}.pth')
     train = [python, osp.join(REPO, 'tools', 'train.py'), config,
              '--work-dir', run_dir, '--seed', str(seed), '--cfg-options']
@@ -685,25 +734,35 @@ def synthetic_settings(args, python):
             root, '--family', args.family, '--preset', args.preset,
             '--labels-per-class'] + [str(k) for k in args.labels_per_class] +
             ['--split-seeds'] + [str(s) for s in args.seeds], check=True)
+    num_classes = count_classes(osp.join(root, 'train.txt'))
+    novel = list(range(num_classes - args.open_world, num_classes))
     settings = []
     for lpc in args.labels_per_class:
         for seed in args.seeds:
-            split = osp.join(root, 'splits', f'{lpc}pc_seed{seed}')
+            tag = f'{lpc}pc' + ('_open-world' if novel else '')
+            split = osp.join(root, 'splits', f'{tag}_seed{seed}')
             if not osp.isfile(osp.join(split, 'labeled.txt')):
                 subprocess.run([
                     python, osp.join(REPO, 'tools', 'data',
                                      'make_semi_split.py'),
                     osp.join(root, 'train.txt'), '--out-dir',
                     osp.join(root, 'splits'), '--labels-per-class', str(lpc),
-                    '--seeds', str(seed)], check=True)
+                    '--seeds', str(seed)] + ([
+                        '--novel-classes', *map(str, novel), '--eval-lists',
+                        *(osp.join(root, f'{n}.txt')
+                          for n in ('train', 'val', 'test'))]
+                                              if novel else []), check=True)
+            # open world: evaluation and the upper bound on known classes
+            lists = split if novel else root
             settings.append((lpc, seed, dict(
                 data_root=root,
                 labeled=osp.join(split, 'labeled.txt'),
                 unlabeled=osp.join(split, 'unlabeled.txt'),
-                val=osp.join(root, 'val.txt'),
-                test=osp.join(root, 'test.txt'),
-                num_classes=count_classes(osp.join(root, 'train.txt')),
-                all_labels=osp.join(root, 'train.txt'))))
+                val=osp.join(lists, 'val.txt'),
+                test=osp.join(lists, 'test.txt'),
+                num_classes=num_classes - len(novel),
+                all_labels=osp.join(lists, 'train.txt'),
+                **(dict(open_world=True) if novel else {}))))
     return settings
 
 
@@ -725,6 +784,11 @@ def main(argv=None):
     parser.add_argument('--preset', default='benchmark',
                         help='synthetic size preset (the family is called '
                         '<family>-<preset> in tables unless "benchmark")')
+    parser.add_argument('--open-world', type=int, default=0, metavar='N',
+                        help='the last N classes get no labeled video; '
+                        'their videos stay in the unlabeled set (FinePseudo, '
+                        'Table 4); heads, val and test cover the known '
+                        'classes (family <family>-open-world)')
     parser.add_argument('--init', choices=['scratch', 'ssl'],
                         default='scratch',
                         help='ssl: every method starts from TimeBalance\'s '
@@ -760,8 +824,8 @@ def main(argv=None):
         args.seeds, args.iters = args.seeds[:1], 300
         args.labels_per_class = args.labels_per_class[:1]
     if args.methods is None:
-        args.methods = [m for m in CONFIGS if m not in TIMEBALANCE or
-                        args.preset == 'long']
+        args.methods = [m for m in CONFIGS if m not in VARIANT_OPTIONS and (
+            m not in TIMEBALANCE or args.preset == 'long')]
     needs_ssl = args.init == 'ssl' or set(args.methods) & set(TIMEBALANCE)
     if needs_ssl and not args.data and args.preset != 'long':
         parser.error(
@@ -774,6 +838,10 @@ def main(argv=None):
     family = 'custom' if args.data else args.family
     if not args.data and args.preset != 'benchmark':
         family = f'{family}-{args.preset}'
+    if args.open_world:
+        if args.data:
+            parser.error('--open-world splits a synthetic set (not --data)')
+        family += '-open-world'
     settings = (custom_settings(parser, args) if args.data else
                 synthetic_settings(args, python))
     if set(args.methods) & set(TIMEBALANCE) and \

@@ -139,8 +139,9 @@ def check_branches(model, dataset) -> None:
 
 
 def check_label_range(model, dataset) -> None:
-    """Every label of the training lists is below the ``num_classes`` of
-    each trained recognizer's head (file and line named)."""
+    """Every label of the labeled training lists is below the
+    ``num_classes`` of each trained recognizer's head (file and line
+    named)."""
     if not hasattr(model, 'trained_networks'):
         return
     heads = {name: getattr(getattr(net, 'cls_head', None), 'num_classes',
@@ -151,6 +152,10 @@ def check_label_range(model, dataset) -> None:
         return
     num_classes = min(heads.values())
     for sub in getattr(dataset, 'datasets', [dataset]):
+        if getattr(sub, 'labeled', True) is False:
+            # labels of an unlabeled list are only logged (pseudo-label
+            # accuracy); open-world lists hold classes beyond the heads
+            continue
         for index in range(len(sub)):
             info = sub.get_data_info(index)
             label = info.get('label')
