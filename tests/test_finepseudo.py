@@ -414,3 +414,38 @@ def test_open_world_config_trains_and_counts_novel_pseudo_labels(
     # threshold 0: every unlabeled video is kept, the 8 novel ones too
     assert stats['count'] == stats['num_unlabeled'] == 6 * 3 + 2 * 4
     assert stats['novel'] == 8
+
+
+def test_alignability_pretraining_loads_into_finepseudo(tiny_fine, tmp_path):
+    """The frame-level self-supervised f_A (labels unread) trains through
+    the runner and its weights are what FinePseudo's aligner starts from."""
+    from mmaction.registry import MODELS
+    ssl_config = osp.join(
+        REPO, 'configs', 'finepseudo',
+        'finepseudo-ssl_frame-transformer-r18-tiny_1xb8-1k-iter_'
+        'synthetic-fine.py')
+    from mmengine.config import Config
+    cfg = Config.fromfile(ssl_config)
+    opts = {f'train_dataloader.dataset.{s}.{k}': v
+            for s in ('labeled', 'unlabeled')
+            for k, v in (('ann_file', f'{tiny_fine}/{s}.txt'),
+                         ('data_prefix.video', tiny_fine))}
+    opts.update({'train_dataloader.sampler.source_ratio': [1, 1],
+                 'train_dataloader.batch_size': 4,
+                 'train_cfg.max_iters': 2,
+                 'default_hooks.checkpoint.interval': 2})
+    cfg.merge_from_dict(opts)
+    cfg.work_dir = str(tmp_path / 'ssl')
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    assert 'train/loss_frame' in runner.message_hub.log_scalars
+    ckpt = str(tmp_path / 'ssl' / 'iter_2.pth')
+    fp = tiny_cfg(FINEPSEUDO, tiny_fine, tmp_path / 'fp',
+                  **fine_options([2]))
+    fp.model.aligner.init_cfg = dict(type='Pretrained', checkpoint=ckpt,
+                                     prefix='aligner.')
+    model = MODELS.build(fp.model)
+    model.init_weights()
+    state = _load_checkpoint(ckpt, map_location='cpu')['state_dict']
+    for name, value in model.aligner.state_dict().items():
+        assert torch.equal(value, state['aligner.' + name]), name

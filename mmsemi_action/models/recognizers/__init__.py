@@ -2,6 +2,7 @@ from .acl_mtl import ACLMTLRecognizer, cross_scale_calibration
 from .cmpl import CMPLRecognizer
 from .co_training import CoTrainingRecognizer
 from .finepseudo import FinePseudoRecognizer
+from .frame_contrastive import FrameContrastiveModel
 from .fixmatch import FixMatchRecognizer
 from .ltg import LTGRecognizer
 from .mean_teacher import MeanTeacherRecognizer
@@ -14,5 +15,5 @@ __all__ = [
     'CoTrainingRecognizer', 'CMPLRecognizer', 'LTGRecognizer',
     'ACLMTLRecognizer', 'cross_scale_calibration',
     'TemporalSelfSupervisedModel', 'TimeBalanceRecognizer',
-    'FinePseudoRecognizer'
+    'FinePseudoRecognizer', 'FrameContrastiveModel'
 ]
