@@ -33,7 +33,12 @@ def test_config_builds_and_feeds_its_model(path):
     for loader in ('val_dataloader', 'test_dataloader'):
         if cfg.get(loader) is not None:  # none for self-supervised stages
             Compose(cfg[loader].dataset.pipeline)
-    if dataset.type != 'SemiDataset':
+    for hook in cfg.get('custom_hooks') or []:
+        if hook['type'] == 'PseudoLabelFilterHook':
+            # the scoring pipeline builds, every round trains
+            Compose(hook['pipeline'])
+            assert max(hook['milestones']) < cfg.train_cfg.max_iters
+    if dataset.type not in ('SemiDataset', 'PseudoLabelDataset'):
         Compose(dataset.pipeline)
         return
     Compose(dataset.labeled.pipeline)

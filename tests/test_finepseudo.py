@@ -150,17 +150,21 @@ def test_triplet_and_score_losses_by_hand():
     loss = AlignabilityTripletLoss(margin=0.25)(dist, a, p, n)
     # [0.5 - 0.3 + 0.25]_+ = 0.45 ; [0.5 - 0.9 + 0.25]_+ = 0
     assert loss.item() == pytest.approx((0.45 + 0.0) / 2)
-    logits = torch.tensor([[0.0, 2.0, -1.0], [0.5, 0.0, 3.0],
-                           [0.0, 0.0, 0.0]])
-    score = AlignabilityScoreLoss(loss_weight=0.5)(logits, a, p, n)
+    logits = torch.tensor([[9.0, 2.0, -1.0], [0.5, 9.0, 3.0],
+                           [1.5, -2.0, 9.0]])
+    labels = torch.tensor([4, 4, 1])
+    score = AlignabilityScoreLoss(loss_weight=0.5)(logits, labels)
 
     def bce(x, y):
         s = 1 / (1 + math.exp(-x))
         return -(y * math.log(s) + (1 - y) * math.log(1 - s))
 
-    # positives (0,1)=2.0, (1,0)=0.5 target 1; negatives (0,2)=-1, (1,2)=3
-    hand = (bce(2.0, 1) + bce(0.5, 1) + bce(-1.0, 0) + bce(3.0, 0)) / 4
-    assert score.item() == pytest.approx(0.5 * hand, rel=1e-6)
+    # same class: (0,1)=2.0, (1,0)=0.5; other: (0,2)=-1, (1,2)=3, (2,0)=1.5,
+    # (2,1)=-2; the diagonal is left out
+    positive = (bce(2.0, 1) + bce(0.5, 1)) / 2
+    negative = (bce(-1.0, 0) + bce(3.0, 0) + bce(1.5, 0) + bce(-2.0, 0)) / 4
+    assert score.item() == pytest.approx(0.5 * (positive + negative) / 2,
+                                         rel=1e-6)
     # no triplet: zero loss that still backpropagates
     empty = torch.tensor([], dtype=torch.long)
     d = dist.clone().requires_grad_(True)

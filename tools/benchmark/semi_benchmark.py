@@ -106,6 +106,11 @@ VARIANT_OPTIONS = dict(
 #: (PseudoLabelFilterHook): half the budget on the labeled set, then two
 #: rounds of a quarter each, a cosine cycle per stage
 ROUND_METHODS = ('finepseudo', 'finepseudo_confidence')
+#: FinePseudo's self-supervised f_A (Algorithm 1, lines 6-10), trained on
+#: the split's labeled and unlabeled videos (labels unread) for half the
+#: iteration budget before each FinePseudo run
+ALIGNER_SSL_CONFIG = ('configs/finepseudo/finepseudo-ssl_frame-transformer-'
+                      'r18-tiny_1xb8-1k-iter_synthetic-fine.py')
 #: where a method's trained network sits in its state dict (the prefix an
 #: ``--init`` checkpoint gets); CMPL's / LTG's auxiliary networks and the
 #: teachers start as their configs say
@@ -283,6 +288,9 @@ def key_fields(method, lpc, seed, data, iters, extra=(), init=None):
                   data={name: sha1_file(data[name]) for name in DATA_FILES})
     if method in TIMEBALANCE:
         fields['stage_configs_sha1'] = stage_digest()
+    if method in ROUND_METHODS:
+        fields['aligner_ssl_config_sha1'] = config_digest(
+            osp.join(REPO, ALIGNER_SSL_CONFIG))
     return fields
 
 
@@ -439,6 +447,38 @@ def ssl_init(python, method, seed, data, iters, out_dir, extra=()):
     return ('ssl', out)
 
 
+def aligner_ssl(python, lpc, seed, data, iters, out_dir, extra=()):
+    """FinePseudo's self-supervised ``f_A`` for one split (``iters // 2``
+    iterations on its labeled and unlabeled lists, labels unread), trained
+    once and shared by the FinePseudo variants of that split; returns the
+    checkpoint."""
+    ssl_iters = max(1, iters // 2)
+    key = cache_key(dict(config=config_digest(osp.join(REPO,
+                                                       ALIGNER_SSL_CONFIG)),
+                         iters=ssl_iters, extra=list(extra), seed=seed,
+                         data={n: sha1_file(data[n])
+                               for n in ('labeled', 'unlabeled')}))[:10]
+    work_dir = osp.join(out_dir, 'finepseudo_ssl', key, f'{lpc}pc_seed{seed}')
+    ckpt = osp.join(work_dir, f'iter_{ssl_iters}.pth')
+    if osp.isfile(osp.join(work_dir, 'DONE')):
+        return ckpt
+    opts = schedule_options(ssl_iters)
+    for source in ('labeled', 'unlabeled'):
+        opts[f'train_dataloader.dataset.{source}.ann_file'] = data[source]
+        opts[f'train_dataloader.dataset.{source}.data_prefix.video'] = \
+            data['data_root']
+        opts[f'train_dataloader.dataset.{source}.num_classes'] = None
+    os.makedirs(work_dir, exist_ok=True)
+    with open(osp.join(work_dir, 'train.log'), 'w') as log:
+        subprocess.run([python, osp.join(REPO, 'tools', 'train.py'),
+                        osp.join(REPO, ALIGNER_SSL_CONFIG), '--work-dir',
+                        work_dir, '--seed', str(seed), '--cfg-options'] +
+                       format_options(opts) + list(extra), check=True,
+                       cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    open(osp.join(work_dir, 'DONE'), 'w').close()
+    return ckpt
+
+
 def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
             init=None, family='custom', reuse=None):
     """Train ``method`` on one split, evaluate its final checkpoint on the
@@ -463,6 +503,12 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
     os.makedirs(run_dir)
     config = osp.join(REPO, CONFIGS[method])
     opts = data_options(method, **data)
+    if method in ROUND_METHODS:
+        opts.update({
+            'model.aligner.init_cfg.type': 'Pretrained',
+            'model.aligner.init_cfg.checkpoint': aligner_ssl(
+                python, lpc, seed, data, iters, out_dir, extra),
+            'model.aligner.init_cfg.prefix': 'aligner.'})
     opts.update(schedule_options(iters, method))
     opts.update(warmup_options(config, iters))
     if init is not None:

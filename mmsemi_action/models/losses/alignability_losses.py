@@ -66,10 +66,13 @@ class AlignabilityTripletLoss(nn.Module):
 @MODELS.register_module()
 class AlignabilityScoreLoss(nn.Module):
     """``omega * L_Score`` (Eq. 4-5): binary cross-entropy of the score
-    ``S = sigmoid(f_S(D))`` with target 1 for the (anchor, positive) pair
-    and 0 for the (anchor, hardest negative) pair of each triplet (the
-    paper does not say which pairs; the triplets' pairs are balanced: our
-    choice), averaged over pairs.
+    ``S = sigmoid(f_S(D))`` over every pair ``(i, j)``, ``i != j``, of the
+    mini-batch, target 1 for pairs of one class and 0 otherwise, the
+    positive and the negative pairs weighted equally (the mean of the two
+    means). The paper does not say which pairs; every pair (not only the
+    mined hard ones, whose distances barely separate early in training)
+    calibrates ``S`` on the kind of pairs the gallery scoring meets: our
+    choice.
 
     Args:
         loss_weight (float): ``omega``. Defaults to 1.
@@ -79,14 +82,15 @@ class AlignabilityScoreLoss(nn.Module):
         super().__init__()
         self.loss_weight = loss_weight
 
-    def forward(self, logits: Tensor, anchors: Tensor, positives: Tensor,
-                negatives: Tensor) -> Tensor:
-        """``logits``: ``(N, N)`` ``f_S(D)`` of every pair."""
-        if anchors.numel() == 0:
+    def forward(self, logits: Tensor, labels: Tensor) -> Tensor:
+        """``logits``: ``(N, N)`` ``f_S(D)`` of every pair; ``labels``:
+        ``(N, )``."""
+        same = labels[:, None] == labels[None, :]
+        off = ~torch.eye(len(labels), dtype=torch.bool, device=labels.device)
+        terms = F.binary_cross_entropy_with_logits(
+            logits, same.to(logits.dtype), reduction='none')
+        parts = [terms[mask].mean() for mask in (same & off, ~same)
+                 if mask.any()]
+        if not parts:
             return logits.sum() * 0
-        pairs = torch.cat([logits[anchors, positives],
-                           logits[anchors, negatives]])
-        target = torch.cat([torch.ones_like(anchors),
-                            torch.zeros_like(anchors)]).to(pairs.dtype)
-        return self.loss_weight * F.binary_cross_entropy_with_logits(
-            pairs, target)
+        return self.loss_weight * sum(parts) / len(parts)

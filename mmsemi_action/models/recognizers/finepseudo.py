@@ -37,7 +37,7 @@ class FinePseudoRecognizer(SemiBaseRecognizer):
     L_Score`` (Eq. 5) for ``f_A`` and ``f_S``: the ``(N, N)`` distances of
     the global batch (gathered across ranks), hard-negative triplets
     (:func:`hard_negative_triplets`), :class:`AlignabilityTripletLoss`
-    (Eq. 2) and :class:`AlignabilityScoreLoss` (Eq. 4). Both networks see
+    (Eq. 2) and :class:`AlignabilityScoreLoss` (Eq. 4, every pair). Both networks see
     the same decoded clip (``align_branch`` may name another branch of the
     same decode, e.g. more frames).
 
@@ -143,7 +143,7 @@ class FinePseudoRecognizer(SemiBaseRecognizer):
         triplets = hard_negative_triplets(dist, labels)
         losses['align_loss_triplet'] = self.triplet_loss(dist, *triplets)
         losses['align_loss_score'] = self.score_loss(
-            self.score_head(dist), *triplets)
+            self.score_head(dist), labels)
         losses['align_num_triplets'] = torch.tensor(
             float(triplets[0].numel()), device=dist.device)
         return losses

@@ -1,0 +1,13 @@
+# FinePseudo's alignability encoder f_A at paper scale: a VTN, the 2D
+# ResNet-50 of mmpretrain on every frame and a 4-layer temporal transformer
+# (width 512, 8 heads), F = 128 per frame (the paper's sizes are in its
+# unavailable supplementary: our choice).
+_base_ = './frame-transformer_r18-tiny.py'
+aligner = dict(
+    backbone=dict(depth=50, stem_channels=64, base_channels=64),
+    in_channels=2048,
+    embed_dims=512,
+    out_channels=128,
+    num_layers=4,
+    num_heads=8,
+    max_frames=32)
