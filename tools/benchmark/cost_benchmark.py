@@ -24,10 +24,26 @@ process so that timings and peak memory do not mix:
 * how the iteration time grows with the unlabeled ratio mu (1, 2, 5; 4
   labeled clips per batch) and the clip length (8, 16 frames).
 
+With ``--finepseudo`` it also measures FinePseudo's own costs (in one
+process; ``--methods`` may then be empty) and writes
+``OUT/finepseudo_cost.json`` / ``.md``:
+
+* soft-DTW forward + backward on ``B`` cost matrices of ``T x T`` against
+  the same arithmetic without the recursion's sequential dependency (the
+  3-way log-sum-exp and the add of every cell, and its backward, as one
+  batched tensor operation): the ratio is what the ``2T - 1`` wavefront
+  steps cost over the ``O(T^2)`` arithmetic itself;
+* gallery scoring (``PseudoLabelFilterHook``'s per-batch work: ``p_E``,
+  ``f_A`` embeddings, soft-DTW against ``C x rho`` gallery videos per
+  video, ``f_S``) in videos/s and as a ratio to the ``f_A`` forward floor
+  (and to the ``f_A`` + ``f_E`` forwards).
+
 Writes ``OUT/cost.json`` and ``OUT/cost.md``::
 
     python tools/benchmark/cost_benchmark.py --out work_dirs/cost
     python tools/benchmark/cost_benchmark.py --methods cmpl --quick \
+        --out work_dirs/cost
+    python tools/benchmark/cost_benchmark.py --methods --finepseudo \
         --out work_dirs/cost
     # another backbone width, e.g. ACL+MTL at full-width R3D-18
     python tools/benchmark/cost_benchmark.py --methods acl_mtl \
@@ -402,6 +418,92 @@ def report(results):
     return '\n'.join(lines) + '\n'
 
 
+def measure_finepseudo(iters, lengths=(8, 16, 32), pairs=256, videos=16,
+                       rho=8, gamma=0.1):
+    """FinePseudo's costs (see the module docstring), in this process."""
+    import torch
+    from mmaction.registry import MODELS
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    import mmsemi_action  # noqa: F401
+    from mmsemi_action.models.soft_dtw import soft_dtw
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    out = dict(soft_dtw=[], scoring=None)
+    for t in lengths:
+        cost = torch.rand(pairs, t, t, requires_grad=True)
+
+        def recursion():
+            soft_dtw(cost, gamma).sum().backward()
+
+        stack = torch.rand(3, pairs, t, t, dtype=torch.float64,
+                           requires_grad=True)
+
+        def arithmetic():
+            # every cell's softmin of three values and add, all at once (in
+            # float64, as the recursion computes)
+            value = cost.double() - gamma * torch.logsumexp(
+                -stack / gamma, dim=0)
+            value.sum().backward()
+        a, b = timed(recursion, iters), timed(arithmetic, iters)
+        out['soft_dtw'].append(dict(
+            frames=t, pairs=pairs, seconds=a, arithmetic_seconds=b,
+            pairs_per_s=pairs / a, ratio=a / b))
+    cfg = Config.fromfile(osp.join(REPO, CONFIGS['finepseudo']))
+    model = MODELS.build(cfg.model).eval()
+    classes = cfg.model.recognizer.cls_head.num_classes
+    x = torch.randn(videos, 1, 3, 8, 56, 56)
+    gallery = torch.randn(classes * rho, 8, cfg.model.aligner.out_channels)
+    draws = torch.randint(0, len(gallery), (videos, classes * rho))
+
+    @torch.no_grad()
+    def scoring():
+        model.class_probs(x)
+        emb = model.embed(x)
+        scores = model.alignability(emb, gallery[draws])
+        scores.view(videos, classes, rho).mean(2)
+
+    @torch.no_grad()
+    def f_a():
+        model.embed(x)
+
+    @torch.no_grad()
+    def f_a_and_f_e():
+        model.embed(x)
+        model.class_probs(x)
+
+    score_s, floor_s, both_s = (timed(step, iters)
+                                for step in (scoring, f_a, f_a_and_f_e))
+    out['scoring'] = dict(
+        videos=videos, classes=classes, rho=rho, seconds=score_s,
+        videos_per_s=videos / score_s, f_a_seconds=floor_s,
+        ratio_to_f_a=score_s / floor_s, f_a_f_e_seconds=both_s,
+        ratio_to_f_a_f_e=score_s / both_s)
+    return out
+
+
+def finepseudo_report(res):
+    lines = ['| frames T | pairs | soft-DTW fwd+bwd (ms) | same arithmetic, '
+             'no recursion (ms) | ratio | pairs/s |',
+             '|---|---|---|---|---|---|']
+    for row in res['soft_dtw']:
+        lines.append(f'| {row["frames"]} | {row["pairs"]} | '
+                     f'{1000 * row["seconds"]:.1f} | '
+                     f'{1000 * row["arithmetic_seconds"]:.1f} | '
+                     f'{row["ratio"]:.1f}x | {row["pairs_per_s"]:.0f} |')
+    sc = res['scoring']
+    lines += ['', '| gallery scoring | videos/s | f_A forward (ms) | '
+              'scoring (ms) | / f_A | / (f_A + f_E) |', '|---|---|---|---|'
+              '---|---|',
+              f'| {sc["videos"]} videos x {sc["classes"]} classes x rho '
+              f'{sc["rho"]} | {sc["videos_per_s"]:.1f} | '
+              f'{1000 * sc["f_a_seconds"]:.1f} | '
+              f'{1000 * sc["seconds"]:.1f} | {sc["ratio_to_f_a"]:.2f}x | '
+              f'{sc["ratio_to_f_a_f_e"]:.2f}x |']
+    return '\n'.join(lines) + '\n'
+
+
 def ensure_data(args):
     if args.data:
         return osp.abspath(args.data)
@@ -417,8 +519,11 @@ def ensure_data(args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--methods', nargs='+', default=list(PASSES),
+    parser.add_argument('--methods', nargs='*', default=list(PASSES),
                         choices=list(PASSES))
+    parser.add_argument('--finepseudo', action='store_true',
+                        help="also FinePseudo's soft-DTW and gallery-scoring "
+                        'costs (finepseudo_cost.json / .md)')
     parser.add_argument('--iters', type=int, default=8)
     parser.add_argument('--mus', type=int, nargs='+', default=[1, 2, 5])
     parser.add_argument('--frames', type=int, nargs='+', default=[8, 16])
@@ -447,6 +552,17 @@ def main(argv=None):
         args.iters, args.mus, args.frames = 3, [1, 2], [8]
         args.pipeline_samples = 10
     os.makedirs(args.out, exist_ok=True)
+    if args.finepseudo:
+        res = dict(measure_finepseudo(args.iters), iters=args.iters,
+                   date=time.strftime('%Y-%m-%d'), cpu_count=os.cpu_count())
+        with open(osp.join(args.out, 'finepseudo_cost.json'), 'w') as f:
+            json.dump(res, f, indent=1)
+        table = finepseudo_report(res)
+        with open(osp.join(args.out, 'finepseudo_cost.md'), 'w') as f:
+            f.write(table)
+        print(table)
+        if not args.methods:
+            return
     data_root = ensure_data(args)
     results = dict(methods={}, scaling=[], iters=args.iters,
                    cfg_options=args.cfg_options,
