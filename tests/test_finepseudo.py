@@ -122,6 +122,31 @@ def test_pairwise_distance_is_soft_dtw_of_the_cosine_cost():
         z, z.flip(1))[0, 0]
 
 
+def test_soft_dtw_divergence_by_hand():
+    """D(x, y) - (D(x, x) + D(y, y)) / 2 from the cell-by-cell reference;
+    0 for a video and itself, and symmetric."""
+    from mmsemi_action.models.soft_dtw import pairwise_soft_dtw
+    torch.manual_seed(4)
+    x, y = torch.randn(2, 5, 6), torch.randn(3, 4, 6)
+
+    def cost(a, b):
+        a = F.normalize(a.double(), dim=1)
+        b = F.normalize(b.double(), dim=1)
+        return 1 - a @ b.t()
+
+    div = pairwise_soft_dtw(x, y, gamma=0.3, normalize=False,
+                            divergence=True)
+    for i in range(2):
+        for j in range(3):
+            hand = reference_soft_dtw(cost(x[i], y[j]), 0.3) - (
+                reference_soft_dtw(cost(x[i], x[i]), 0.3) +
+                reference_soft_dtw(cost(y[j], y[j]), 0.3)) / 2
+            assert div[i, j].item() == pytest.approx(hand.item(), abs=1e-5)
+    same = pairwise_soft_dtw(x, x, gamma=0.3, divergence=True)
+    assert torch.allclose(same.diagonal(), torch.zeros(2), atol=1e-6)
+    assert torch.allclose(same, same.t(), atol=1e-6)
+
+
 # ----------------------------------------------------------------------
 # alignability losses
 def test_mining_picks_the_hardest_negative_for_every_positive_pair():

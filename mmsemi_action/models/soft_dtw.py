@@ -118,7 +118,8 @@ def cosine_cost(x: Tensor, y: Tensor) -> Tensor:
 
 
 def pairwise_soft_dtw(x: Tensor, y: Tensor, gamma: float = 0.1,
-                      normalize: bool = True) -> Tensor:
+                      normalize: bool = True,
+                      divergence: bool = False) -> Tensor:
     """Soft-DTW alignment distance ``D`` (Eq. 1) of every pair.
 
     Args:
@@ -128,6 +129,12 @@ def pairwise_soft_dtw(x: Tensor, y: Tensor, gamma: float = 0.1,
         gamma (float): soft-DTW smoothing.
         normalize (bool): divide by ``T`` so that distances (and the margin
             and score that read them) do not scale with the clip length.
+        divergence (bool): the soft-DTW divergence (Blondel, Mensch & Vert,
+            AISTATS 2021) ``D(x, y) - (D(x, x) + D(y, y)) / 2``, which is 0
+            for ``x = y`` and positive otherwise; raw soft-DTW is lowest
+            for sequences whose frames are all alike (its entropy term
+            counts near-optimal paths), so a metric loss on it can collapse
+            every embedding to one vector.
 
     Returns:
         Tensor: ``(N, M)``.
@@ -139,4 +146,9 @@ def pairwise_soft_dtw(x: Tensor, y: Tensor, gamma: float = 0.1,
     xs = x[:, None].expand(n, m, t, f).reshape(n * m, t, f)
     cost = cosine_cost(xs, y.reshape(n * m, y.shape[2], f))
     dist = soft_dtw(cost, gamma).view(n, m)
+    if divergence:
+        ys = y.reshape(n * m, y.shape[2], f)
+        self_x = soft_dtw(cosine_cost(x, x), gamma)  # (N, )
+        self_y = soft_dtw(cosine_cost(ys, ys), gamma).view(n, m)
+        dist = dist - (self_x[:, None] + self_y) / 2
     return dist / t if normalize else dist

@@ -11,6 +11,8 @@ aligner = dict(
         out_indices=(3, ),
         zero_init_residual=False),
     in_channels=128,
+    # a 2x2 grid of the last map: where the object is (motion direction)
+    spatial_grid=(2, 2),
     embed_dims=128,
     out_channels=64,
     num_layers=2,

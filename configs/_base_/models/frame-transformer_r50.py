@@ -6,6 +6,7 @@ _base_ = './frame-transformer_r18-tiny.py'
 aligner = dict(
     backbone=dict(depth=50, stem_channels=64, base_channels=64),
     in_channels=2048,
+    spatial_grid=(1, 1),
     embed_dims=512,
     out_channels=128,
     num_layers=4,

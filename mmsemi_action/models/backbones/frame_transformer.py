@@ -1,8 +1,9 @@
 """FinePseudo's alignability encoder ``f_A``: a frame-wise video
 transformer (VTN, Neimark et al. 2021)."""
-from typing import Optional
+from typing import Optional, Tuple
 
 import torch
+import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 from torch import Tensor, nn
@@ -15,7 +16,9 @@ class FrameTransformer(BaseModule):
 
     Each frame goes through ``backbone`` (any 2D backbone of MMAction2 or
     mmpretrain, e.g. ``dict(type='mmpretrain.ResNet', depth=50)``), is
-    average-pooled and projected to ``embed_dims``; a learnable temporal
+    average-pooled to a ``spatial_grid`` (``(1, 1)``: global; a coarse
+    grid keeps where things are, which a global pool loses) and projected
+    to ``embed_dims``; a learnable temporal
     position embedding is added and ``num_layers`` pre-norm transformer
     encoder layers attend across the ``T`` frames; a linear layer gives
     the ``out_channels`` = ``F`` embedding of each frame.
@@ -23,6 +26,8 @@ class FrameTransformer(BaseModule):
     Args:
         backbone (dict): 2D backbone config; its last output is used.
         in_channels (int): channels of that output.
+        spatial_grid (tuple[int]): ``(h, w)`` cells the map is pooled to.
+            Defaults to ``(1, 1)``.
         embed_dims (int): transformer width. Defaults to 256.
         out_channels (int): ``F``. Defaults to 128.
         num_layers (int): transformer layers. Defaults to 2.
@@ -39,6 +44,7 @@ class FrameTransformer(BaseModule):
     def __init__(self,
                  backbone: dict,
                  in_channels: int,
+                 spatial_grid: Tuple[int, int] = (1, 1),
                  embed_dims: int = 256,
                  out_channels: int = 128,
                  num_layers: int = 2,
@@ -48,7 +54,10 @@ class FrameTransformer(BaseModule):
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
-        self.frame_proj = nn.Linear(in_channels, embed_dims)
+        self.spatial_grid = tuple(spatial_grid)
+        self.frame_proj = nn.Linear(
+            in_channels * self.spatial_grid[0] * self.spatial_grid[1],
+            embed_dims)
         self.pos_embed = nn.Parameter(torch.zeros(1, max_frames, embed_dims))
         nn.init.trunc_normal_(self.pos_embed, std=0.02)
         layer = nn.TransformerEncoderLayer(
@@ -74,7 +83,8 @@ class FrameTransformer(BaseModule):
         feats = self.backbone(x)
         if isinstance(feats, (tuple, list)):
             feats = feats[-1]
-        feats = feats.flatten(2).mean(2) if feats.dim() > 2 else feats
+        if feats.dim() > 2:
+            feats = F.adaptive_avg_pool2d(feats, self.spatial_grid).flatten(1)
         x = self.frame_proj(feats).view(batch, frames, -1)
         x = self.temporal(x + self.pos_embed[:, :frames])
         return self.out_proj(self.norm(x))

@@ -50,6 +50,11 @@ class FinePseudoRecognizer(SemiBaseRecognizer):
             the paper's value is in its unavailable supplementary).
         normalize_distance (bool): divide ``D`` by the clip length ``T``
             (our choice; keeps ``m`` and ``f_S`` independent of ``T``).
+        divergence (bool): use the soft-DTW divergence ``D(u, v) - (D(u, u)
+            + D(v, v)) / 2`` (default; our choice: raw soft-DTW, Eq. 1 as
+            written, collapsed every embedding to one vector under L_AT in
+            our runs, its minimum being at frames that are all alike);
+            ``False`` gives Eq. 1 exactly.
         align_branch (str, optional): the branch ``f_A`` reads; defaults to
             ``labeled_branch``.
         labeled_branch (str): defaults to ``'labeled'``.
@@ -65,7 +70,8 @@ class FinePseudoRecognizer(SemiBaseRecognizer):
     """
 
     default_train_cfg = dict(
-        gamma=0.1, normalize_distance=True, align_branch=None)
+        gamma=0.1, normalize_distance=True, divergence=True,
+        align_branch=None)
 
     def __init__(self,
                  recognizer: dict,
@@ -115,7 +121,8 @@ class FinePseudoRecognizer(SemiBaseRecognizer):
         ``(N, M, S, F)``) -> ``(N, M)``."""
         return pairwise_soft_dtw(
             x, y, self.semi_train_cfg.gamma,
-            normalize=self.semi_train_cfg.normalize_distance)
+            normalize=self.semi_train_cfg.normalize_distance,
+            divergence=self.semi_train_cfg.divergence)
 
     def embed(self, inputs: Tensor) -> Tensor:
         """``f_A`` frame embeddings ``(B, T, F)`` of one clip per video
