@@ -28,4 +28,5 @@ custom_hooks = [
 # f_E from a self-supervised Kinetics-400 checkpoint (the paper: TCLR's) and
 # f_A from FrameContrastiveModel (or any checkpoint), e.g.
 #   load_from = 'checkpoints/tclr_r2plus1d18_k400.pth'
-#   model.aligner.init_cfg = dict(type='Pretrained', checkpoint=..., prefix='aligner.')
+#   model.aligner.init_cfg = dict(
+#       type='Pretrained', checkpoint=..., prefix='aligner.')

@@ -70,7 +70,8 @@ class PseudoLabelDataset(Dataset):
         size = len(self.unlabeled)
         bad = [i for i in indices if not 0 <= i < size]
         if bad:
-            raise IndexError(f'unlabeled indices {bad[:5]} outside [0, {size})')
+            raise IndexError(
+                f'unlabeled indices {bad[:5]} outside [0, {size})')
         self.pseudo_indices, self.pseudo_labels = indices, labels
 
     def __len__(self) -> int:

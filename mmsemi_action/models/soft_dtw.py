@@ -71,8 +71,10 @@ class _SoftDTW(torch.autograd.Function):
         for d in range(num_rows + num_cols, 1, -1):
             i, j = _diagonal(num_rows, num_cols, d, cost.device)
             here = r[:, i, j]
-            a = torch.exp((r[:, i + 1, j] - here - padded[:, i + 1, j]) / gamma)
-            b = torch.exp((r[:, i, j + 1] - here - padded[:, i, j + 1]) / gamma)
+            a = torch.exp(
+                (r[:, i + 1, j] - here - padded[:, i + 1, j]) / gamma)
+            b = torch.exp(
+                (r[:, i, j + 1] - here - padded[:, i, j + 1]) / gamma)
             c = torch.exp(
                 (r[:, i + 1, j + 1] - here - padded[:, i + 1, j + 1]) / gamma)
             e[:, i, j] = (e[:, i + 1, j] * a + e[:, i, j + 1] * b +

@@ -37,9 +37,9 @@ class FinePseudoRecognizer(SemiBaseRecognizer):
     L_Score`` (Eq. 5) for ``f_A`` and ``f_S``: the ``(N, N)`` distances of
     the global batch (gathered across ranks), hard-negative triplets
     (:func:`hard_negative_triplets`), :class:`AlignabilityTripletLoss`
-    (Eq. 2) and :class:`AlignabilityScoreLoss` (Eq. 4, every pair). Both networks see
-    the same decoded clip (``align_branch`` may name another branch of the
-    same decode, e.g. more frames).
+    (Eq. 2) and :class:`AlignabilityScoreLoss` (Eq. 4, every pair). Both
+    networks see the same decoded clip (``align_branch`` may name another
+    branch of the same decode, e.g. more frames).
 
     The pseudo-labelling interface used by :class:`PseudoLabelFilterHook`:
     :meth:`class_probs` (``p_E``), :meth:`embed` (``f_A``) and
