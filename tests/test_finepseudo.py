@@ -2,6 +2,7 @@
 pseudo-labels and the self-training rounds through the real runner."""
 import json
 import math
+import os
 import os.path as osp
 
 import numpy as np
@@ -478,3 +479,51 @@ def test_alignability_pretraining_loads_into_finepseudo(tiny_fine, tmp_path):
     state = _load_checkpoint(ckpt, map_location='cpu')['state_dict']
     for name, value in model.aligner.state_dict().items():
         assert torch.equal(value, state['aligner.' + name]), name
+
+
+def test_two_process_round_equals_one_process_scoring(tiny_fine, tmp_path):
+    """A round under DDP (2 gloo processes: gallery gathered on each rank,
+    the unlabeled set scored in shards) writes the pseudo-labels that one
+    process computes from the same weights (the checkpoint of the round's
+    iteration, saved after the round)."""
+    import re
+    import subprocess
+    import sys
+    from test_end_to_end import data_options
+    opts = dict(data_options(tiny_fine), **fine_options([2], **{
+        'train_cfg.max_iters': 3, 'train_cfg.val_interval': 3,
+        'default_hooks.checkpoint.interval': 2,
+        'train_dataloader.batch_size': 4,
+        'train_dataloader.num_workers': 0,
+        'train_dataloader.persistent_workers': False,
+        'custom_hooks.0.num_workers': 0,
+        'custom_hooks.0.batch_size': 3,
+        'randomness.seed': 0}))
+    words = [f'{k}={v}' if not isinstance(v, list) else
+             f'{k}=[{",".join(map(str, v))}]' for k, v in opts.items()]
+    work = tmp_path / 'ddp'
+    env = dict(os.environ, PORT='29517', PATH=osp.dirname(sys.executable)
+               + os.pathsep + os.environ['PATH'])
+    res = subprocess.run(['bash', 'tools/dist_train.sh', FINEPSEUDO, '2',
+                          '--work-dir', str(work), '--cfg-options'] + words,
+                         cwd=REPO, capture_output=True, text=True, env=env)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert re.search('Distributed training: True', res.stdout + res.stderr)
+    written = (work / 'pseudo_labels' / 'round_1.txt').read_text()
+
+    cfg = tiny_cfg(FINEPSEUDO, tiny_fine, tmp_path / 'one',
+                   **fine_options([2]))
+    cfg.load_from = str(work / 'iter_2.pth')
+    runner = Runner.from_cfg(cfg)
+    runner._train_loop = runner.build_train_loop(runner._train_loop)
+    runner.load_or_resume()
+    hook = next(h for h in runner.hooks
+                if type(h).__name__ == 'PseudoLabelFilterHook')
+    runner.model.eval()
+    scores = hook.score(runner)
+    labels, keep = hook.select(scores)
+    prefix = tiny_fine.rstrip('/') + '/'
+    mine = ''.join(
+        f'{scores["filenames"][i][len(prefix):]} {int(labels[i])}\n'
+        for i in keep.nonzero()[:, 0].tolist())
+    assert mine == written and mine

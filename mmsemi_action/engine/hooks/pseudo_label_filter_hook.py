@@ -9,8 +9,9 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 from mmaction.registry import HOOKS
-from mmengine.dist import (broadcast_object_list, collect_results,
-                           get_dist_info, is_main_process)
+from mmengine.dist import (all_reduce_params, broadcast_object_list,
+                           collect_results, get_dist_info, is_distributed,
+                           is_main_process)
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
@@ -29,9 +30,10 @@ class PseudoLabelFilterHook(Hook):
 
     At iteration ``milestones[r]`` (after that many iterations) the hook
 
-    1. embeds the labeled videos with the model's alignability encoder: the
-       gallery ``A`` (Sec. 3.2), gathered from every rank onto each rank's
-       device;
+    1. averages the model's buffers over the ranks (BatchNorm statistics,
+       as ``SyncBuffersHook``) and embeds the labeled videos with the
+       model's alignability encoder: the gallery ``A`` (Sec. 3.2), gathered
+       from every rank onto each rank's device;
     2. scores the unlabeled videos in batches (each rank a shard, results
        gathered and broadcast, so every rank takes the same decision): the
        class probabilities ``p_E`` and, per class ``c``, the mean
@@ -334,6 +336,12 @@ class PseudoLabelFilterHook(Hook):
 
     def _run_round(self, runner, done: int) -> None:
         model = self._model(runner)
+        if is_distributed():
+            # BatchNorm statistics differ across ranks after the last
+            # forward (DDP broadcasts buffers before each forward): average
+            # them, as MMEngine's SyncBuffersHook does before a validation,
+            # so that every rank scores with the same network
+            all_reduce_params(runner.model.buffers(), op='mean')
         rng = get_rng_state()
         was_training = model.training
         model.eval()
