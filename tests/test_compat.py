@@ -91,3 +91,55 @@ def test_undeclared_dependencies_present_and_mmaction_base_config_loads():
         'fixmatch_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py'))
     assert cfg.default_scope == 'mmaction'
     assert cfg.custom_imports['imports'] == ['mmsemi_action']
+
+
+def _without_plugin(script: str, **env) -> subprocess.CompletedProcess:
+    """``script`` in a fresh interpreter that never imports mmsemi_action
+    (the stack as installed, without its fixes)."""
+    return subprocess.run([sys.executable, '-c', textwrap.dedent(script)],
+                          capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, **env))
+
+
+def test_each_fix_is_needed_on_this_stack_and_applied(tmp_path):
+    """Each defect is reproduced in a fresh process without the plugin
+    (so a fix that is no longer needed shows up here as a failure to
+    reproduce, and can be dropped), and the same operation works in this
+    process, where ``mmsemi_action`` applied the fixes."""
+    # 1. mmaction2 1.2.0's wheel lacks localizers/drn: importing its
+    #    models fails without the stub
+    res = _without_plugin('import mmaction.models')
+    assert res.returncode != 0 and 'drn' in res.stderr, res.stderr[-1500:]
+    assert 'fix_mmaction_missing_drn' in compat.APPLIED
+    import mmaction.models  # noqa: F401  (works here)
+
+    # 2. torch >= 2.6 loads with weights_only=True: mmengine cannot read
+    #    its own checkpoints (numpy state in meta) without the fix
+    import numpy as np
+    from mmengine.runner.checkpoint import _load_checkpoint, save_checkpoint
+    path = str(tmp_path / 'ckpt.pth')
+    save_checkpoint(dict(state_dict=dict(w=torch.ones(2)),
+                         meta=dict(rng=np.random.get_state())), path)
+    res = _without_plugin(f'''
+        from mmengine.runner.checkpoint import _load_checkpoint
+        _load_checkpoint({path!r}, map_location='cpu')
+    ''')
+    assert res.returncode != 0 and 'weights_only' in res.stderr, \
+        res.stderr[-1500:]
+    assert 'fix_mmengine_torch_load' in compat.APPLIED
+    assert torch.equal(_load_checkpoint(path, map_location='cpu')[
+        'state_dict']['w'], torch.ones(2))
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='CPU-only fix')
+def test_cpu_distributed_fix_is_needed_without_the_plugin():
+    """mmengine's launcher with its default NCCL backend fails on a machine
+    without GPU unless the plugin switched it to gloo
+    (``test_cpu_distributed_init_and_ddp`` runs the fixed path)."""
+    res = _without_plugin('''
+        from mmengine.dist import init_dist
+        init_dist('pytorch', backend='nccl')
+    ''', RANK='0', LOCAL_RANK='0', WORLD_SIZE='1', MASTER_ADDR='127.0.0.1',
+        MASTER_PORT='29612')
+    assert res.returncode != 0, res.stdout[-1500:]
+    assert 'fix_mmengine_cpu_distributed' in compat.APPLIED
