@@ -5,6 +5,7 @@ import pytest
 import torch
 from mmaction.registry import DATASETS
 
+from conftest import REPO
 from mmsemi_action.datasets.semi_split import (make_split, read_annotations,
                                                write_annotations)
 
@@ -124,3 +125,60 @@ def test_published_list_formats(tmp_path):
     out = tmp_path / 'out.txt'
     write_annotations(str(out), [('a.mp4', 1)], with_labels=False)
     assert out.read_text() == 'a.mp4\n'
+
+
+def test_fine_grained_published_lists(tmp_path):
+    """Diving48's JSON, FineGym's element list (+ extension) and
+    FineDiving's pickles (action types sorted into class indices)."""
+    import json
+    import pickle
+    d48 = tmp_path / 'Diving48_V2_train.json'
+    d48.write_text(json.dumps([
+        dict(vid_name='abc_00001', label=3, start_frame=0, end_frame=9),
+        dict(vid_name='abc_00002', label=47, start_frame=0, end_frame=5)]))
+    assert read_annotations(str(d48), 'diving48', '.mp4') == [
+        ('abc_00001.mp4', 3), ('abc_00002.mp4', 47)]
+    gym = tmp_path / 'gym99_train_element_v1.1.txt'
+    gym.write_text('0LtLS9wROrk_E_002407_002435_A_0003_0005 68\n')
+    assert read_annotations(str(gym), 'video', '.mp4') == [
+        ('0LtLS9wROrk_E_002407_002435_A_0003_0005.mp4', 68)]
+    anno = {('Tokyo2020', 0): ('307C', 80.0), ('Tokyo2020', 1): ('107B',),
+            ('Worlds', 4): dict(action_type='5253B')}
+    with open(tmp_path / 'fine.pkl', 'wb') as f:
+        pickle.dump(anno, f)
+    with open(tmp_path / 'train_split.pkl', 'wb') as f:
+        pickle.dump([('Worlds', 4), ('Tokyo2020', 0)], f)
+    # classes: 107B -> 0, 307C -> 1, 5253B -> 2
+    assert read_annotations(str(tmp_path / 'fine.pkl'), 'finediving',
+                            split_file=str(tmp_path / 'train_split.pkl')
+                            ) == [('Worlds/4', 2), ('Tokyo2020/0', 1)]
+    with pytest.raises(FileNotFoundError, match='split pickle'):
+        read_annotations(str(tmp_path / 'fine.pkl'), 'finediving')
+
+
+def test_published_labeled_list_leaves_the_rest_unlabeled(tmp_path):
+    """VideoSSL's labeled-only rawframe list (HMDB51) against the training
+    video list: labeled as the video list names them, the rest unlabeled;
+    a foreign entry or another label is refused by name."""
+    from mmsemi_action.datasets.semi_split import split_by_labeled_list
+    train = [('sit/a.avi', 37), ('sit/b.avi', 37), ('kiss/c.avi', 22),
+             ('kiss/d.avi', 22)]
+    labeled, unlabeled = split_by_labeled_list(
+        train, [('kiss/c', 22), ('sit/b', 37)])
+    assert labeled == [('kiss/c.avi', 22), ('sit/b.avi', 37)]
+    assert unlabeled == [('sit/a.avi', 37), ('kiss/d.avi', 22)]
+    with pytest.raises(ValueError, match='sit/x is not in'):
+        split_by_labeled_list(train, [('sit/x', 37)])
+    with pytest.raises(ValueError, match='label 5'):
+        split_by_labeled_list(train, [('sit/a', 5)])
+
+
+def test_ltg_paper_configs_use_the_videossl_splits():
+    import glob
+    from mmengine.config import Config
+    for path in glob.glob(osp.join(REPO, 'configs', 'ltg',
+                                   'ltg_r3d18_8xb10-*e_*.py')):
+        cfg = Config.fromfile(path)
+        for source in ('labeled', 'unlabeled'):
+            ann = cfg.train_dataloader.dataset[source].ann_file
+            assert '/semi/videossl_' in ann, (path, ann)

@@ -10,7 +10,12 @@ _base_ = [
     '../_base_/schedules/ltg_sgd_cosine_ucf101-180e.py',
     '../_base_/default_runtime.py'
 ]
-split_dir = 'data/ucf101/semi/20pct_seed0'
+# the VideoSSL split LTG uses (the authors' data/ucf101/videossl_splits,
+# labeled and unlabeled lists; 5/10/20/50%):
+#   python tools/data/make_semi_split.py data/ucf101/ucf101_train_split_1_videos.txt \
+#       --labeled-list ucf101_train_20_percent_labeled_split_1_rawframes.txt \
+#       --tag videossl_20pct --out-dir data/ucf101/semi
+split_dir = 'data/ucf101/semi/videossl_20pct'
 model = dict(semi_train_cfg=dict(warmup_iters=_base_.warmup_iters))
 train_dataloader = dict(
     dataset=dict(

@@ -1,6 +1,6 @@
 # LTG on UCF101 5% labels (see the 20% config).
 _base_ = './ltg_r3d18_8xb10-180e_ucf101-20percent.py'
-split_dir = 'data/ucf101/semi/5pct_seed0'
+split_dir = 'data/ucf101/semi/videossl_5pct'
 train_dataloader = dict(
     dataset=dict(
         labeled=dict(ann_file=f'{split_dir}/labeled.txt'),

@@ -7,6 +7,15 @@ _base_ = [
     '../_base_/schedules/ltg_sgd_cosine_hmdb51-360e.py',
     '../_base_/default_runtime.py'
 ]
+# the VideoSSL split LTG uses (the authors' data/hmdb51/videossl_splits):
+#   python tools/data/make_semi_split.py data/hmdb51/hmdb51_train_split_1_videos.txt \
+#       --labeled-list hmdb51_train_40_percent_labeled_split_1_rawframes.txt \
+#       --tag videossl_40pct --out-dir data/hmdb51/semi
+split_dir = 'data/hmdb51/semi/videossl_40pct'
+train_dataloader = dict(
+    dataset=dict(
+        labeled=dict(ann_file=f'{split_dir}/labeled.txt'),
+        unlabeled=dict(ann_file=f'{split_dir}/unlabeled.txt')))
 head = dict(cls_head=dict(num_classes=51))
 model = dict(
     primary=head,

@@ -155,6 +155,38 @@ def make_split(entries: Sequence[Entry],
     return labeled, unlabeled
 
 
+def _stem(name: str) -> str:
+    root, ext = osp.splitext(name)
+    return root if ext.lower() in ('.avi', '.mp4', '.webm', '.mkv') else name
+
+
+def split_by_labeled_list(entries: Sequence[Entry],
+                          labeled: Sequence[Entry],
+                          where: str = 'the labeled list'
+                          ) -> Tuple[List[Entry], List[Entry]]:
+    """A published labeled list (e.g. VideoSSL's
+    ``hmdb51_train_40_percent_labeled_split_1_rawframes.txt``, which has no
+    unlabeled counterpart) against the full training list: the labeled
+    entries as the training list names them, and every other training
+    entry as unlabeled. Entries match by path without video extension; a
+    labeled entry missing from the training list, or with another label,
+    is refused by name."""
+    by_stem = {_stem(name): (name, label) for name, label in entries}
+    chosen, out = set(), []
+    for name, label in labeled:
+        key = _stem(name)
+        if key not in by_stem:
+            raise ValueError(f'{where}: {name} is not in the training list')
+        if by_stem[key][1] != label:
+            raise ValueError(
+                f'{where}: {name} has label {label}, the training list '
+                f'{by_stem[key][1]} (class numbering differs?)')
+        chosen.add(key)
+        out.append(by_stem[key])
+    rest = [e for e in entries if _stem(e[0]) not in chosen]
+    return out, rest
+
+
 def open_world_relabel(entries: Sequence[Entry],
                        novel_classes: Sequence[int]) -> List[Entry]:
     """Number the known classes ``0 .. K - 1`` (in order) and the novel

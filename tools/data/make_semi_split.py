@@ -20,6 +20,11 @@ Kinetics-400) and converts published split lists::
     python tools/data/make_semi_split.py FineDiving_fine-grained_annotation.pkl \
         --format finediving --split-file train_split.pkl --video-ext .mp4 \
         --percent 20 --out-dir semi
+    # a published labeled list (VideoSSL / LTG: HMDB51 40/50/60%, UCF101
+    # 5-50%, K400 1/10%), the rest of the training list unlabeled
+    python tools/data/make_semi_split.py data/hmdb51/hmdb51_train_split_1_videos.txt \
+        --labeled-list hmdb51_train_40_percent_labeled_split_1_rawframes.txt \
+        --labeled-format rawframe --tag videossl_40pct --out-dir data/hmdb51/semi
     # open world (FinePseudo, Table 4): classes 40-47 unlabeled only; the
     # known classes renumbered 0..39 and the test list reduced to them
     python tools/data/make_semi_split.py train.txt --percent 10 \
@@ -36,7 +41,8 @@ import sys
 sys.path.insert(0, osp.join(osp.dirname(__file__), '..', '..'))
 
 from mmsemi_action.datasets.semi_split import (  # noqa: E402
-    make_split, open_world_relabel, read_annotations, write_annotations)
+    make_split, open_world_relabel, read_annotations, split_by_labeled_list,
+    write_annotations)
 
 
 def main(argv=None):
@@ -45,6 +51,9 @@ def main(argv=None):
     group = parser.add_mutually_exclusive_group()
     group.add_argument('--labels-per-class', type=int)
     group.add_argument('--percent', type=float)
+    group.add_argument('--labeled-list',
+                       help='a published labeled list: the rest of '
+                       'ann_file becomes the unlabeled list')
     group.add_argument('--convert-only', action='store_true',
                        help='only convert the list to VideoDataset format')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0])
@@ -61,6 +70,11 @@ def main(argv=None):
     parser.add_argument('--eval-lists', nargs='+', default=[],
                         help='with --novel-classes: evaluation lists '
                         '(same format) written with the known classes only')
+    parser.add_argument('--labeled-format', default='rawframe',
+                        choices=['video', 'rawframe', 'csv', 'diving48'],
+                        help='format of --labeled-list')
+    parser.add_argument('--tag', help='split folder name with '
+                        '--labeled-list (default: its file name)')
     parser.add_argument('--path-only-unlabeled', action='store_true')
     parser.add_argument('--out-dir', required=True)
     args = parser.parse_args(argv)
@@ -71,6 +85,20 @@ def main(argv=None):
         out = osp.join(args.out_dir, osp.basename(args.ann_file))
         write_annotations(out, entries)
         print(f'converted {len(entries)} entries to {out}')
+        return
+    if args.labeled_list:
+        labeled, unlabeled = split_by_labeled_list(
+            entries, read_annotations(args.labeled_list,
+                                      args.labeled_format),
+            where=args.labeled_list)
+        tag = args.tag or osp.splitext(osp.basename(args.labeled_list))[0]
+        split_dir = osp.join(args.out_dir, tag)
+        os.makedirs(split_dir, exist_ok=True)
+        write_annotations(osp.join(split_dir, 'labeled.txt'), labeled)
+        write_annotations(osp.join(split_dir, 'unlabeled.txt'), unlabeled,
+                          with_labels=not args.path_only_unlabeled)
+        print(f'{split_dir}: {len(labeled)} labeled, '
+              f'{len(unlabeled)} unlabeled')
         return
     if args.labels_per_class is None and args.percent is None:
         parser.error('give --labels-per-class, --percent or --convert-only')
