@@ -2,6 +2,7 @@
 the temporal similarity score and the distillation distances against
 hand computations of the paper's equations."""
 import math
+import os
 import os.path as osp
 
 import numpy as np
@@ -289,6 +290,21 @@ def test_scores_cover_every_training_video_and_resume(tiny_long, tmp_path):
     resumed = run(tmp_path / 'resumed.json')
     whole = run(tmp_path / 'whole.json')
     assert resumed == whole
+    # two processes under torchrun (gloo), each scoring its share of every
+    # batch: rank 0 writes the one-process file
+    two = tmp_path / 'two.json'
+    env = dict(os.environ, PATH=osp.dirname(sys.executable) + os.pathsep +
+               os.environ['PATH'])
+    res = subprocess.run(
+        [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node',
+         '2', '--master_port', '29523'] + tool[1:] + args +
+        ['--out', str(two), '--batch-size', '3', '--launcher', 'pytorch'] +
+        opts, cwd=REPO, capture_output=True, text=True, env=env)
+    assert res.returncode == 0, res.stderr[-3000:]
+    two = json.loads(two.read_text())
+    assert two.keys() == whole.keys()
+    for name, value in whole.items():
+        assert two[name] == pytest.approx(value, abs=1e-6), name
     listed = [osp.join(tiny_long, line.split()[0])
               for source in ('labeled', 'unlabeled')
               for line in open(f'{tiny_long}/{source}.txt') if line.strip()]

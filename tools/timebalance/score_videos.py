@@ -14,6 +14,11 @@ off-diagonal cosine similarity of both teachers' ``n x n`` matrices. The
 output maps each video's path (as listed, after ``data_prefix``) to ``s``
 and is rewritten after every batch: a rerun skips the videos it holds
 (resume).
+
+Across processes (``torchrun --nproc_per_node N ... --launcher pytorch``,
+gloo on CPU, NCCL on GPUs) each rank scores every ``N``-th video of each
+batch of ``N x batch_size``; the scores are gathered and rank 0 writes the
+file, which then equals the one-process file.
 """
 import argparse
 import copy
@@ -24,6 +29,8 @@ import os.path as osp
 import torch
 from mmengine.config import Config, DictAction
 from mmengine.dataset import pseudo_collate
+from mmengine.dist import (all_gather_object, get_dist_info, init_dist,
+                           is_main_process)
 from mmengine.registry import init_default_scope
 from mmengine.runner.checkpoint import load_checkpoint
 
@@ -91,21 +98,29 @@ def score(args) -> dict:
             scores = json.load(f)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     pipeline = scoring_pipeline(cfg, inv.num_clips)
+    rank, world = get_dist_info()
     for dataset in videos(cfg, pipeline):
         names = [dataset.get_data_info(i)['filename']
                  for i in range(len(dataset))]
         todo = [i for i, name in enumerate(names) if name not in scores]
-        for start in range(0, len(todo), args.batch_size):
-            chunk = todo[start:start + args.batch_size]
-            batch = pseudo_collate([dataset[i] for i in chunk])
-            z = [model(model.data_preprocessor(batch)['inputs'], mode='tensor')
-                 for model in (inv, dis)]
-            for i, s in zip(chunk, temporal_similarity_score(*z).tolist()):
-                scores[names[i]] = s
-            tmp = args.out + '.tmp'
-            with open(tmp, 'w') as f:
-                json.dump(scores, f, indent=0, sort_keys=True)
-            os.replace(tmp, args.out)
+        for start in range(0, len(todo), args.batch_size * world):
+            chunk = todo[start:start + args.batch_size * world][rank::world]
+            local = {}
+            if chunk:
+                batch = pseudo_collate([dataset[i] for i in chunk])
+                z = [model(model.data_preprocessor(batch)['inputs'],
+                           mode='tensor') for model in (inv, dis)]
+                local = {
+                    names[i]: s for i, s in zip(
+                        chunk, temporal_similarity_score(*z).tolist())}
+            for part in (all_gather_object(local) if world > 1 else
+                         [local]):
+                scores.update(part)
+            if is_main_process():
+                tmp = args.out + '.tmp'
+                with open(tmp, 'w') as f:
+                    json.dump(scores, f, indent=0, sort_keys=True)
+                os.replace(tmp, args.out)
             if args.max_videos and len(scores) >= args.max_videos:
                 return scores
     return scores
@@ -123,9 +138,15 @@ def main(argv=None):
                         help='stop once the file holds this many scores')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='applied to both configs (e.g. data paths)')
+    parser.add_argument('--launcher', choices=['none', 'pytorch'],
+                        default='none', help='pytorch: one process per '
+                        'rank under torchrun, videos split across ranks')
     args = parser.parse_args(argv)
+    if args.launcher == 'pytorch':
+        init_dist('pytorch')  # gloo on CPU (mmsemi_action.compat)
     scores = score(args)
-    print(f'wrote {len(scores)} scores to {args.out}')
+    if is_main_process():
+        print(f'wrote {len(scores)} scores to {args.out}')
 
 
 if __name__ == '__main__':
