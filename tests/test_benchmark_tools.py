@@ -224,3 +224,33 @@ def test_a_changed_option_misses_the_cache(tmp_path):
     run(iters=7, extra=['model.semi_train_cfg.threshold=0.9'], init=init,
         **fresh)  # another key: trained
     assert trainings() == 7
+
+
+def test_cost_benchmark_finepseudo_and_timebalance_pieces(tiny_coarse):
+    """FinePseudo's soft-DTW and gallery-scoring figures; TimeBalance's
+    stage 3 runs on the cost data (stand-in scores for every video, no
+    teacher checkpoints) and its floor finds both teachers' configs."""
+    sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
+    import cost_benchmark
+    from mmsemi_action.models.network_config import network_config
+    res = cost_benchmark.measure_finepseudo(1, lengths=(4, ), pairs=8,
+                                            videos=2, rho=2)
+    (row, ) = res['soft_dtw']
+    assert row['frames'] == 4 and row['seconds'] > 0
+    assert row['ratio'] == row['seconds'] / row['arithmetic_seconds']
+    scoring = res['scoring']
+    assert scoring['videos'] == 2 and scoring['rho'] == 2
+    assert scoring['ratio_to_f_a'] == scoring['seconds'] / scoring[
+        'f_a_seconds']
+    table = cost_benchmark.finepseudo_report(res)
+    assert '| 4 | 8 |' in table and 'videos x' in table
+    cfg = cost_benchmark.load_cfg('timebalance', tiny_coarse)
+    assert cfg.model.teacher_checkpoints is None
+    scores = json.loads(open(cfg.train_dataloader.dataset.labeled.score_file
+                             ).read())
+    listed = [osp.join(tiny_coarse, line.split()[0]) for source in (
+        'labeled', 'unlabeled') for line in open(
+            osp.join(tiny_coarse, f'{source}.txt')) if line.strip()]
+    assert sorted(scores) == sorted(listed)
+    for network, _, _ in cost_benchmark.PASSES['timebalance']:
+        assert network_config(cfg, network).type == 'Recognizer3D'

@@ -7,7 +7,10 @@ from mmengine.config import Config, ConfigDict
 NETWORK_CONFIG_KEYS = dict(
     student=('recognizer', 'primary'),
     teacher=('recognizer', ),
-    auxiliary=('auxiliary', ))
+    auxiliary=('auxiliary', ),
+    # TimeBalance's fine-tuned teachers (default: the student's config)
+    teacher_invariant=('teacher_invariant', 'recognizer'),
+    teacher_distinctive=('teacher_distinctive', 'recognizer'))
 
 
 def network_config(cfg: Config, network: str) -> ConfigDict:

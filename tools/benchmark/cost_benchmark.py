@@ -24,6 +24,12 @@ process so that timings and peak memory do not mix:
 * how the iteration time grows with the unlabeled ratio mu (1, 2, 5; 4
   labeled clips per batch) and the clip length (8, 16 frames).
 
+With ``--timebalance-scoring`` it measures TimeBalance's stage 2
+(``tools/timebalance/score_videos.py``) in videos/s, decode included, and
+against the two teachers' forwards alone (``timebalance_scoring.json`` /
+``.md``, on generated 64-frame videos); stage 3 is the ``timebalance``
+method of the iteration table.
+
 With ``--finepseudo`` it also measures FinePseudo's own costs (in one
 process; ``--methods`` may then be empty) and writes
 ``OUT/finepseudo_cost.json`` / ``.md``:
@@ -85,6 +91,11 @@ PASSES = dict(
                   ('teacher', ('weak', ), False)],
     acl_mtl=[('student', ('labeled', 'strong', 'weak'), True),
              ('teacher', ('weak', 'long_0'), False)],
+    # TimeBalance stage 3: the student on labeled and unlabeled clips, both
+    # fine-tuned teachers on the same clips without gradient
+    timebalance=[('student', ('labeled', 'weak'), True),
+                 ('teacher_invariant', ('labeled', 'weak'), False),
+                 ('teacher_distinctive', ('labeled', 'weak'), False)],
 )
 
 
@@ -114,6 +125,25 @@ def scale_frames(cfg, frames):
         walk(dataset[source].pipeline)
 
 
+def stand_in_scores(data_root):
+    """A TimeBalance score file (stage 2's output) for every video of the
+    cost data, with fixed stand-in values: the cost does not depend on
+    them."""
+    import json
+    path = osp.join(data_root, 'stand_in_scores.json')
+    if not osp.isfile(path):
+        scores = {}
+        for source in ('labeled', 'unlabeled'):
+            with open(osp.join(data_root, f'{source}.txt')) as f:
+                for k, line in enumerate(f):
+                    if line.strip():
+                        name = osp.join(data_root, line.split()[0])
+                        scores[name] = 0.25 + 0.5 * (k % 2)
+        with open(path, 'w') as f:
+            json.dump(scores, f)
+    return path
+
+
 def load_cfg(method, data_root, mu=None, labeled=None, frames=None,
              cfg_options=None):
     from mmengine.config import Config, DictAction
@@ -127,6 +157,11 @@ def load_cfg(method, data_root, mu=None, labeled=None, frames=None,
     for source in ('labeled', 'unlabeled'):
         dataset[source].ann_file = osp.join(data_root, f'{source}.txt')
         dataset[source].data_prefix = dict(video=data_root)
+        if dataset[source].get('score_file'):
+            # TimeBalance: any score per video costs the same
+            dataset[source].score_file = stand_in_scores(data_root)
+    if cfg.model.get('teacher_checkpoints'):
+        cfg.model.teacher_checkpoints = None  # random teachers cost alike
     sampler = cfg.train_dataloader.sampler
     if mu is not None:
         sampler.source_ratio = [1, mu]
@@ -483,6 +518,57 @@ def measure_finepseudo(iters, lengths=(8, 16, 32), pairs=256, videos=16,
     return out
 
 
+def measure_timebalance_scoring(data_root, iters, batch_size=8):
+    """TimeBalance stage 2 (``tools/timebalance/score_videos.py``): videos/s
+    of decoding a batch and scoring it with both stage-1 teachers, and of
+    the teachers' forwards alone on a collated batch (the floor)."""
+    import torch
+    from mmaction.registry import MODELS
+    from mmengine.config import Config
+    from mmengine.dataset import pseudo_collate
+    from mmengine.registry import init_default_scope
+
+    import mmsemi_action  # noqa: F401
+    sys.path.insert(0, osp.join(REPO, 'tools', 'timebalance'))
+    from score_videos import scoring_pipeline, videos
+
+    from mmsemi_action.models.temporal_similarity import \
+        temporal_similarity_score
+    from semi_benchmark import SSL_CONFIGS
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    models, cfg = [], None
+    for config in SSL_CONFIGS[:2]:
+        cfg = Config.fromfile(osp.join(REPO, config))
+        for source in ('labeled', 'unlabeled'):
+            cfg.train_dataloader.dataset[source].ann_file = osp.join(
+                data_root, f'{source}.txt')
+            cfg.train_dataloader.dataset[source].data_prefix = dict(
+                video=data_root)
+        models.append(MODELS.build(cfg.model).eval())
+    dataset = next(videos(cfg, scoring_pipeline(cfg, models[0].num_clips)))
+    state = dict(start=0)
+
+    def load():
+        start = state['start'] % (len(dataset) - batch_size)
+        state['start'] += batch_size
+        return pseudo_collate(
+            [dataset[i] for i in range(start, start + batch_size)])
+
+    @torch.no_grad()
+    def forward(batch):
+        z = [m(m.data_preprocessor(batch)['inputs'], mode='tensor')
+             for m in models]
+        return temporal_similarity_score(*z)
+
+    collated = load()
+    whole = timed(lambda: forward(load()), iters)
+    floor = timed(lambda: forward(collated), iters)
+    return dict(batch=batch_size, videos_per_s=batch_size / whole,
+                floor_videos_per_s=batch_size / floor, ratio=whole / floor,
+                clips_per_video=models[0].num_clips)
+
+
 def finepseudo_report(res):
     lines = ['| frames T | pairs | soft-DTW fwd+bwd (ms) | same arithmetic, '
              'no recursion (ms) | ratio | pairs/s |',
@@ -521,6 +607,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--methods', nargs='*', default=list(PASSES),
                         choices=list(PASSES))
+    parser.add_argument('--timebalance-scoring', action='store_true',
+                        help='also TimeBalance stage 2 (score_videos.py) '
+                        'videos/s on 64-frame videos '
+                        '(timebalance_scoring.json / .md)')
     parser.add_argument('--finepseudo', action='store_true',
                         help="also FinePseudo's soft-DTW and gallery-scoring "
                         'costs (finepseudo_cost.json / .md)')
@@ -552,6 +642,30 @@ def main(argv=None):
         args.iters, args.mus, args.frames = 3, [1, 2], [8]
         args.pipeline_samples = 10
     os.makedirs(args.out, exist_ok=True)
+    if args.timebalance_scoring:
+        root = osp.abspath(osp.join(args.out, 'synthetic-long'))
+        if not osp.isfile(osp.join(root, 'val.txt')):
+            subprocess.run([
+                sys.executable, osp.join(REPO, 'tools', 'data',
+                                         'generate_synthetic.py'), root,
+                '--preset', 'long', '--train-per-class', '8',
+                '--val-per-class', '1', '--test-per-class', '1',
+                '--labels-per-class', '2'], check=True, capture_output=True)
+        res = dict(measure_timebalance_scoring(root, args.iters),
+                   iters=args.iters, date=time.strftime('%Y-%m-%d'),
+                   cpu_count=os.cpu_count())
+        with open(osp.join(args.out, 'timebalance_scoring.json'), 'w') as f:
+            json.dump(res, f, indent=1)
+        table = ('| TimeBalance stage 2 | videos/s (decode + 2 teachers) | '
+                 'videos/s (2 teachers only) | ratio |\n|---|---|---|---|\n'
+                 f'| batch {res["batch"]}, n = {res["clips_per_video"]} '
+                 f'clips | {res["videos_per_s"]:.1f} | '
+                 f'{res["floor_videos_per_s"]:.1f} | {res["ratio"]:.2f}x |\n')
+        with open(osp.join(args.out, 'timebalance_scoring.md'), 'w') as f:
+            f.write(table)
+        print(table)
+        if not args.methods and not args.finepseudo:
+            return
     if args.finepseudo:
         res = dict(measure_finepseudo(args.iters), iters=args.iters,
                    date=time.strftime('%Y-%m-%d'), cpu_count=os.cpu_count())
