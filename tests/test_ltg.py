@@ -288,3 +288,38 @@ def test_paper_configs_follow_sec_4_2(name, epochs, warmup_epochs,
     assert semi.contrast_loss.negatives == 'cross_modal'
     assert semi.align_loss.dense and semi.align_loss.stop_gradient
     assert semi.projection.num_layers == 3
+
+
+# ----------------------------------------------------- unlabeled labels
+@pytest.mark.parametrize('source', ['fused', 'rgb', 'tg', 'self'])
+def test_unlabeled_ground_truth_changes_no_loss_and_no_gradient(source):
+    """Permuted or shifted ground truth on every unlabeled branch (RGB and
+    TG): every loss and every gradient unchanged; only the logged
+    pseudo-label accuracy may move."""
+    from _models import NUM_CLASSES, loss_and_grads, samples
+    torch.manual_seed(0)
+    model = ltg(pseudo_label_source=source, threshold=0.0, unsup_weight=2.0)
+    model.train()
+    inputs, data_samples = ltg_batch(num_unlabeled=6)
+    truth = [0, 1, 2, 3, 4, 0]
+    runs = []
+    for labels in (truth, [4, 0, 3, 0, 1, 2],
+                   [(y + 1) % NUM_CLASSES for y in truth]):
+        relabeled = dict(data_samples)
+        for branch in ('weak', 'strong', 'weak_tg', 'strong_tg'):
+            relabeled[branch] = samples(labels)
+        runs.append(loss_and_grads(model, inputs, relabeled))
+    (losses, grads), others = runs[0], runs[1:]
+    assert grads
+    for other_losses, other_grads in others:
+        for key, value in losses.items():
+            if 'loss' in key:
+                assert torch.equal(value, other_losses[key]), key
+        assert other_grads.keys() == grads.keys()
+        for name, grad in grads.items():
+            assert torch.equal(grad, other_grads[name]), name
+    logged = [k for k in losses if 'pl_acc' in k]
+    assert logged and any(
+        not torch.equal(torch.as_tensor(losses[k]),
+                        torch.as_tensor(other[0][k]))
+        for k in logged for other in others)
