@@ -485,7 +485,8 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
     test and val splits; returns (and writes) the run's record. ``init``:
     ``None`` (the config's initialisation) or ``(label, checkpoint)``
     loaded with ``load_from``."""
-    run_dir = run_dir_of(out_dir, method, lpc, seed)
+    run_dir = run_dir_of(out_dir, method, lpc, seed,
+                         open_world=data.get('open_world', False))
     fields = key_fields(method, lpc, seed, data, iters, extra, init)
     key = cache_key(fields)
     record = retire(run_dir, key, fields)
@@ -565,8 +566,11 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
     return record
 
 
-def run_dir_of(out_dir, method, lpc, seed):
-    return osp.join(out_dir, 'runs', f'{method}_{lpc}pc_seed{seed}')
+def run_dir_of(out_dir, method, lpc, seed, open_world=False):
+    """``runs/<method>_<k>pc[_open-world]_seed<s>`` (an open-world run of
+    the same split size has its own directory and record)."""
+    tag = '_open-world' if open_world else ''
+    return osp.join(out_dir, 'runs', f'{method}_{lpc}pc{tag}_seed{seed}')
 
 
 def write_record(out_dir, run_dir, record):
