@@ -20,7 +20,7 @@ $(STAMP): setup.py requirements.txt
 	$(PIP) install -q 'torch==2.14.1' 'torchvision==0.29.1'
 	$(PIP) install -q -r requirements.txt 'mmcv-lite>=2.1.0,<2.2.0'
 	$(PIP) install -q click colorama model-index pandas requests rich tabulate
-	$(PIP) install -q pytest scikit-learn
+	$(PIP) install -q pytest scikit-learn tslearn
 	$(PIP) install -q --no-deps 'openmim==0.3.9'
 	@echo "openmim 0.3.9 installed without its pins (opendatalab, setuptools 60): mim train/test need neither"
 	$(PIP) install -q --no-deps -e .

@@ -24,7 +24,7 @@ setup(
     packages=find_packages(include=['mmsemi_action', 'mmsemi_action.*']),
     python_requires='>=3.8',
     install_requires=parse_requirements(),
-    extras_require=dict(tests=['pytest', 'scikit-learn']),
+    extras_require=dict(tests=['pytest', 'scikit-learn', 'tslearn']),
     license='Apache License 2.0',
     zip_safe=False,
 )
