@@ -25,8 +25,11 @@ custom_hooks = [
         pipeline=_base_.val_pipeline,
         num_workers=8)
 ]
-# f_E from a self-supervised Kinetics-400 checkpoint (the paper: TCLR's) and
-# f_A from FrameContrastiveModel (or any checkpoint), e.g.
-#   load_from = 'checkpoints/tclr_r2plus1d18_k400.pth'
+# f_E from a self-supervised Kinetics-400 checkpoint (the paper: TCLR's,
+# of the same architecture as f_E), its keys prefixed 'student.' first
+# (tools/timebalance/ssl_to_recognizer.py CKPT OUT --prefix student.; a raw
+# checkpoint would load nothing: the keys would not match), and f_A from a
+# FrameContrastiveModel run (or any checkpoint), e.g.
+#   load_from = 'checkpoints/tclr_student.pth'
 #   model.aligner.init_cfg = dict(
 #       type='Pretrained', checkpoint=..., prefix='aligner.')

@@ -114,8 +114,10 @@ def cosine_cost(x: Tensor, y: Tensor) -> Tensor:
     Returns:
         Tensor: ``(B, T, S)``.
     """
-    x = F.normalize(x.float(), dim=-1)
-    y = F.normalize(y.float(), dim=-1)
+    dtype = torch.float64 if torch.float64 in (x.dtype, y.dtype) else \
+        torch.float32
+    x = F.normalize(x.to(dtype), dim=-1)
+    y = F.normalize(y.to(dtype), dim=-1)
     return 1 - x @ y.transpose(1, 2)
 
 

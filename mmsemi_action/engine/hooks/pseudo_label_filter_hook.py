@@ -216,8 +216,9 @@ class PseudoLabelFilterHook(Hook):
     # ------------------------------------------------------------------
     def _loader(self, runner, source: str):
         cfg = copy.deepcopy(runner.cfg.train_dataloader['dataset'][source])
+        # skip_unreadable kept: the scoring list drops the same missing
+        # files as the training list, so indices stay aligned
         cfg.update(pipeline=copy.deepcopy(self.pipeline), test_mode=True)
-        cfg.pop('skip_unreadable', None)
         return runner.build_dataloader(
             dict(
                 batch_size=self.batch_size,
