@@ -144,15 +144,20 @@ def pairwise_soft_dtw(x: Tensor, y: Tensor, gamma: float = 0.1,
         Tensor: ``(N, M)``.
     """
     n, t, f = x.shape
-    if y.dim() == 3:
+    shared = y.dim() == 3
+    if shared:
         y = y[None].expand(n, *y.shape)
     m = y.shape[1]
     xs = x[:, None].expand(n, m, t, f).reshape(n * m, t, f)
     cost = cosine_cost(xs, y.reshape(n * m, y.shape[2], f))
     dist = soft_dtw(cost, gamma).view(n, m)
     if divergence:
-        ys = y.reshape(n * m, y.shape[2], f)
         self_x = soft_dtw(cosine_cost(x, x), gamma)  # (N, )
-        self_y = soft_dtw(cosine_cost(ys, ys), gamma).view(n, m)
+        if shared:  # each gallery sequence once, not once per row of x
+            ys = y[0]
+            self_y = soft_dtw(cosine_cost(ys, ys), gamma)[None]
+        else:
+            ys = y.reshape(n * m, y.shape[2], f)
+            self_y = soft_dtw(cosine_cost(ys, ys), gamma).view(n, m)
         dist = dist - (self_x[:, None] + self_y) / 2
     return dist / t if normalize else dist

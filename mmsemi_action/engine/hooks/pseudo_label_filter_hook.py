@@ -278,6 +278,8 @@ class PseudoLabelFilterHook(Hook):
             gallery = torch.stack([e for e, _ in full]).to(device)
             gallery_labels = torch.tensor([y for _, y in full])
             out['gallery_classes'] = sorted(set(gallery_labels.tolist()))
+            by_class = {c: (gallery_labels == c).nonzero()[:, 0]
+                        for c in out['gallery_classes']}
         loader = self._loader(runner, 'unlabeled')
         dataset = loader.dataset
         indices = iter(list(loader.sampler))
@@ -290,9 +292,6 @@ class PseudoLabelFilterHook(Hook):
             align = None
             if self.strategy != 'confidence':
                 num_classes = probs.shape[1]
-                by_class = {
-                    c: (gallery_labels == c).nonzero()[:, 0]
-                    for c in out['gallery_classes']}
                 draws = torch.stack([
                     self._gallery_draw(i, by_class, num_classes)
                     for i in rows])  # (B, C, rho)
