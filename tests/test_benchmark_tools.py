@@ -254,3 +254,20 @@ def test_cost_benchmark_finepseudo_and_timebalance_pieces(tiny_coarse):
     assert sorted(scores) == sorted(listed)
     for network, _, _ in cost_benchmark.PASSES['timebalance']:
         assert network_config(cfg, network).type == 'Recognizer3D'
+
+
+def test_open_world_runs_add_the_shipped_gate():
+    """The suite's open-world FinePseudo runs use the gate the shipped
+    open-world config uses; confidence-only runs get none."""
+    from mmengine.config import Config
+    sb = _suite()
+    cfg = Config.fromfile(osp.join(
+        sb.REPO, 'configs/finepseudo/finepseudo_r3d18-tiny_1xb16-2k-iter_'
+        'synthetic-fine-open-world.py'))
+    gate = cfg.custom_hooks[0].min_alignability
+    assert gate is not None
+    assert sb.method_options('finepseudo', open_world=True) == [
+        f'custom_hooks.0.min_alignability={gate}']
+    assert sb.method_options('finepseudo') == []
+    assert sb.method_options('finepseudo_confidence', open_world=True) == [
+        'custom_hooks.0.strategy=confidence']

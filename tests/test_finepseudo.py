@@ -235,6 +235,31 @@ def test_recognizer_losses_gradients_and_prediction():
                           atol=1e-6)
 
 
+def test_frame_transformer_feeds_frames_and_their_differences():
+    """frame_difference: the backbone sees [x_t, x_t - x_(t-1)] per frame
+    (zeros for the first), built here by hand; off, the frames alone."""
+    from mmaction.registry import MODELS
+    from mmengine.config import Config
+    aligner = Config.fromfile(osp.join(
+        REPO, 'configs/_base_/models/frame-transformer_r18-tiny.py')).aligner
+    seen = []
+    x = torch.randn(2, 3, 4, 32, 32)
+    for on in (True, False):
+        cfg = dict(aligner, frame_difference=on,
+                   backbone=dict(aligner.backbone, in_channels=6 if on else 3))
+        model = MODELS.build(cfg).eval()
+        model.backbone.register_forward_pre_hook(
+            lambda module, args: seen.append(args[0]))
+        with torch.no_grad():
+            assert model(x).shape == (2, 4, aligner.out_channels)
+    frames = [x[:, :, t] for t in range(4)]
+    by_hand = torch.stack([
+        torch.cat([frames[t], frames[t] - frames[t - 1] if t else
+                   torch.zeros_like(frames[0])], 1) for t in range(4)], 1)
+    assert torch.equal(seen[0], by_hand.flatten(0, 1))
+    assert torch.equal(seen[1], torch.stack(frames, 1).flatten(0, 1))
+
+
 # ----------------------------------------------------------------------
 # the collaborative rule (Eq. 7-8, Algorithm 1 line 20) and strategies
 def make_hook(**kwargs):
@@ -274,6 +299,19 @@ def test_p_a_of_eq8_and_the_collaborative_rule_by_hand():
     # video 0: confident but S_0 = 0.10 < 0.6; video 1: 0.5 > 0.45, S = 0.9
     assert keep.tolist() == [False, True, False]
 
+    # the open-world gate: at theta 0.4 all three pass (p = 0.525, 0.7,
+    # 0.42); the best class alignabilities are 0.95, 0.90 and 0.30
+    assert make_hook(threshold=0.4).select(scores)[1].tolist() == [True] * 3
+    for gate, expected in ((0.5, [True, True, False]),
+                           (0.92, [True, False, False])):
+        labels, keep = make_hook(threshold=0.4,
+                                 min_alignability=gate).select(scores)
+        assert labels.tolist() == [1, 1, 0] and keep.tolist() == expected
+    labels, keep = make_hook(strategy='verification', threshold=0.45,
+                             score_threshold=0.6,
+                             min_alignability=0.92).select(scores)
+    assert keep.tolist() == [False, False, False]
+
 
 def test_hook_options_are_checked_when_built():
     with pytest.raises(ValueError, match='increasing'):
@@ -282,6 +320,10 @@ def test_hook_options_are_checked_when_built():
         make_hook(strategy='uncertainty')
     with pytest.raises(ValueError, match='threshold must lie'):
         make_hook(threshold=1.0)
+    with pytest.raises(ValueError, match="min_alignability needs"):
+        make_hook(strategy='confidence', min_alignability=0.5)
+    with pytest.raises(ValueError, match='min_alignability must lie'):
+        make_hook(min_alignability=1.5)
 
 
 # ----------------------------------------------------------------------

@@ -22,3 +22,7 @@ val_dataloader = dict(
     dataset=dict(ann_file=f'{split_dir}/Diving48_V2_test.json',
                  num_classes=num_known))
 test_dataloader = val_dataloader
+custom_hooks = [
+    dict(_base_.custom_hooks[0],
+         min_alignability=_base_.open_world_min_alignability)
+]

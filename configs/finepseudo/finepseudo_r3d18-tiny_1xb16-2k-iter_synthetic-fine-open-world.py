@@ -19,3 +19,7 @@ val_dataloader = dict(
     dataset=dict(ann_file=f'{split}/val.txt', num_classes=num_known))
 test_dataloader = dict(
     dataset=dict(ann_file=f'{split}/test.txt', num_classes=num_known))
+custom_hooks = [
+    dict(_base_.custom_hooks[0],
+         min_alignability=_base_.open_world_min_alignability)
+]

@@ -102,6 +102,25 @@ SEMI_METHODS = ('fixmatch', 'mean_teacher', 'cmpl', 'ltg', 'acl_mtl_base',
 CONFIGS['finepseudo_confidence'] = CONFIGS['finepseudo']
 VARIANT_OPTIONS = dict(
     finepseudo_confidence=['custom_hooks.0.strategy=confidence'])
+#: what a method's open-world runs add (``--open-world``), as the shipped
+#: open-world configs do: FinePseudo's gate on the best class alignability,
+#: ``option: (base config, its variable)``
+OPEN_WORLD_OPTIONS = dict(finepseudo={
+    'custom_hooks.0.min_alignability': ('configs/_base_/semi/finepseudo.py',
+                                        'open_world_min_alignability')})
+
+
+def method_options(method, open_world=False):
+    """The options a method (variant) adds to its config."""
+    options = list(VARIANT_OPTIONS.get(method, []))
+    if open_world:
+        from mmengine.config import Config
+        for key, (base, name) in OPEN_WORLD_OPTIONS.get(method, {}).items():
+            value = Config.fromfile(osp.join(REPO, base))[name]
+            options.append(f'{key}={value}')
+    return options
+
+
 #: methods that label the unlabeled set in offline rounds
 #: (PseudoLabelFilterHook): half the budget on the labeled set, then two
 #: rounds of a quarter each, a cosine cycle per stage
@@ -281,7 +300,8 @@ def key_fields(method, lpc, seed, data, iters, extra=(), init=None):
                   config=CONFIGS[method],
                   config_sha1=config_digest(osp.join(REPO, CONFIGS[method])),
                   iters=iters,
-                  cfg_options=VARIANT_OPTIONS.get(method, []) + list(extra),
+                  cfg_options=method_options(
+                      method, data.get('open_world', False)) + list(extra),
                   init=None if init is None else [init[0],
                                                   sha1_file(init[1])],
                   num_classes=data['num_classes'],
@@ -514,8 +534,8 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
     opts.update(warmup_options(config, iters))
     if init is not None:
         opts['load_from'] = init[1]
-    options = format_options(opts) + VARIANT_OPTIONS.get(method, []) + list(
-        extra)
+    options = format_options(opts) + method_options(
+        method, data.get('open_world', False)) + list(extra)
     ckpt = osp.join(run_dir, f'iter_{iters}.pth')
     train = [python, osp.join(REPO, 'tools', 'train.py'), config,
              '--work-dir', run_dir, '--seed', str(seed), '--cfg-options']

@@ -4,7 +4,7 @@ import json
 import os
 import os.path as osp
 import zlib
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -52,6 +52,13 @@ class PseudoLabelFilterHook(Hook):
          temperature)`` over the classes of the labeled set (Eq. 8), ``p =
          (p_A + p_E) / 2`` (Algorithm 1, line 20), keep ``max p >
          threshold``, label ``argmax p``;
+
+       with ``min_alignability`` (open world, Table 4), ``'nonparametric'``
+       and ``'verification'`` also require ``max_c S_c > min_alignability``:
+       ``p_A`` is relative (a softmax), so a video of a class absent from
+       the labeled set, which aligns poorly with *every* class, can still
+       get a peaked ``p_A``; ``S`` is trained as the probability that two
+       videos share a class (Eq. 4), and 0.5 is its decision boundary;
     4. writes ``<work_dir>/<out_dir>/round_<r>.txt`` (``path label`` of the
        kept videos, an MMAction2 list) and ``round_<r>.json`` (the round's
        statistics), logs ``pseudo/count`` and, where the unlabeled list
@@ -89,6 +96,9 @@ class PseudoLabelFilterHook(Hook):
             paper's is in its unavailable supplementary).
         score_threshold (float): alignability threshold of
             ``'verification'``. Defaults to 0.6 (Sec. 4.5).
+        min_alignability (float, optional): the open-world gate above
+            (our addition: the paper states the goal, not the rule).
+            Defaults to None (no gate).
         gallery_samples (int): ``rho``, gallery videos per class (all of a
             class's videos when it has fewer). Defaults to 8.
         temperature (float): ``tau`` of Eq. 8. Defaults to 0.1.
@@ -107,6 +117,7 @@ class PseudoLabelFilterHook(Hook):
                  strategy: str = 'nonparametric',
                  threshold: float = 0.8,
                  score_threshold: float = 0.6,
+                 min_alignability: Optional[float] = None,
                  gallery_samples: int = 8,
                  temperature: float = 0.1,
                  batch_size: int = 8,
@@ -127,6 +138,16 @@ class PseudoLabelFilterHook(Hook):
             if not 0 <= value < 1:
                 raise ValueError(f'{where}: {name} must lie in [0, 1), got '
                                  f'{value} (no video would be kept)')
+        if min_alignability is not None:
+            if strategy == 'confidence':
+                raise ValueError(
+                    f'{where}: min_alignability needs an alignability '
+                    "strategy ('nonparametric' or 'verification'), got "
+                    "strategy='confidence'")
+            if not 0 <= min_alignability < 1:
+                raise ValueError(
+                    f'{where}: min_alignability must lie in [0, 1), got '
+                    f'{min_alignability} (no video would be kept)')
         if gallery_samples < 1 or temperature <= 0 or batch_size < 1:
             raise ValueError(
                 f'{where}: gallery_samples and batch_size must be >= 1 and '
@@ -137,6 +158,7 @@ class PseudoLabelFilterHook(Hook):
         self.strategy = strategy
         self.threshold = threshold
         self.score_threshold = score_threshold
+        self.min_alignability = min_alignability
         self.gallery_samples = gallery_samples
         self.temperature = temperature
         self.batch_size = batch_size
@@ -321,18 +343,24 @@ class PseudoLabelFilterHook(Hook):
             conf, labels = probs.max(1)
             return labels, conf > self.threshold
         align = scores['align']
+        known = ~torch.isnan(align)
         if self.strategy == 'verification':
             conf, labels = probs.max(1)
             verified = align.gather(1, labels[:, None])[:, 0]
             verified = torch.nan_to_num(verified, nan=0.0)
-            return labels, (conf > self.threshold) & (
+            keep = (conf > self.threshold) & (
                 verified > self.score_threshold)
-        known = ~torch.isnan(align)
-        logits = (align / self.temperature).masked_fill(~known, -float('inf'))
-        p_align = F.softmax(logits, dim=1)
-        combined = (p_align + probs) / 2
-        conf, labels = combined.max(1)
-        return labels, conf > self.threshold
+        else:
+            logits = (align / self.temperature).masked_fill(
+                ~known, -float('inf'))
+            p_align = F.softmax(logits, dim=1)
+            combined = (p_align + probs) / 2
+            conf, labels = combined.max(1)
+            keep = conf > self.threshold
+        if self.min_alignability is not None:
+            best = align.masked_fill(~known, -float('inf')).max(1).values
+            keep &= best > self.min_alignability
+        return labels, keep
 
     def _run_round(self, runner, done: int) -> None:
         model = self._model(runner)
@@ -361,6 +389,7 @@ class PseudoLabelFilterHook(Hook):
             iteration=done,
             strategy=self.strategy,
             threshold=self.threshold,
+            min_alignability=self.min_alignability,
             num_unlabeled=len(scores['gt']),
             count=len(self.indices))
         if (scores['gt'] >= 0).all():
@@ -381,7 +410,9 @@ class PseudoLabelFilterHook(Hook):
                 runner.message_hub.update_scalar(f'pseudo/{key}', stats[key])
         print_log(
             f'PseudoLabelFilterHook round {self.round} at iteration {done} '
-            f'({self.strategy}, threshold {self.threshold}): kept '
+            f'({self.strategy}, threshold {self.threshold}'
+            + (f', min alignability {self.min_alignability}'
+               if self.min_alignability is not None else '') + '): kept '
             f'{stats["count"]} of {stats["num_unlabeled"]} unlabeled videos'
             + (f', pseudo-label accuracy {stats["acc"]:.2f}%'
                if stats.get('acc') is not None else '')

@@ -23,6 +23,14 @@ class FrameTransformer(BaseModule):
     encoder layers attend across the ``T`` frames; a linear layer gives
     the ``out_channels`` = ``F`` embedding of each frame.
 
+    With ``frame_difference`` each frame enters the backbone together with
+    its difference to the previous frame (``[x_t, x_t - x_{t-1}]``, zeros
+    for the first frame; the backbone then takes ``2 C`` input channels).
+    Our addition, off by default (the paper's VTN sees frames alone): on
+    the synthetic sets a single frame shows nothing of the class by
+    construction (random shape, colours, place), so a frame-wise embedding
+    needs a motion cue to align phases.
+
     Args:
         backbone (dict): 2D backbone config; its last output is used.
         in_channels (int): channels of that output.
@@ -33,6 +41,8 @@ class FrameTransformer(BaseModule):
         num_layers (int): transformer layers. Defaults to 2.
         num_heads (int): attention heads. Defaults to 4.
         max_frames (int): longest clip (size of the position table).
+        frame_difference (bool): feed ``[x_t, x_t - x_{t-1}]`` to the
+            backbone (``2 C`` channels). Defaults to False.
         dropout (float): transformer dropout. Defaults to 0.1.
         init_cfg (dict, optional): e.g. ``Pretrained`` with a ``prefix``
             to load a self-supervised ``f_A``.
@@ -51,6 +61,7 @@ class FrameTransformer(BaseModule):
                  num_heads: int = 4,
                  max_frames: int = 64,
                  dropout: float = 0.1,
+                 frame_difference: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
@@ -69,6 +80,7 @@ class FrameTransformer(BaseModule):
         self.out_proj = nn.Linear(embed_dims, out_channels)
         self.max_frames = max_frames
         self.out_channels = out_channels
+        self.frame_difference = frame_difference
 
     def forward(self, inputs: Tensor) -> Tensor:
         if inputs.dim() == 6:
@@ -78,6 +90,10 @@ class FrameTransformer(BaseModule):
             raise ValueError(
                 f'FrameTransformer: clips of {frames} frames exceed '
                 f'max_frames={self.max_frames}')
+        if self.frame_difference:
+            diff = inputs.diff(dim=2, prepend=inputs[:, :, :1])
+            inputs = torch.cat([inputs, diff], dim=1)
+            channels *= 2
         x = inputs.transpose(1, 2).reshape(batch * frames, channels, height,
                                            width)
         feats = self.backbone(x)
