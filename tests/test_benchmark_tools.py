@@ -271,3 +271,39 @@ def test_open_world_runs_add_the_shipped_gate():
     assert sb.method_options('finepseudo') == []
     assert sb.method_options('finepseudo_confidence', open_world=True) == [
         'custom_hooks.0.strategy=confidence']
+
+
+def test_long_preset_scales_every_temporal_distance():
+    """``--preset long`` (64-frame videos, 4x the frames of ``benchmark``):
+    the supervised config with the suite's options samples as the
+    hand-written synthetic-long config does, and LTG's view by hand."""
+    from mmengine.config import Config
+    sb = _suite()
+
+    def config(name):
+        return osp.join(sb.REPO, name)
+
+    def sampling(cfg):
+        return [p[1] for p in (cfg.train_dataloader.dataset.pipeline,
+                               cfg.val_dataloader.dataset.pipeline,
+                               cfg.test_dataloader.dataset.pipeline)]
+
+    supervised = config(sb.CONFIGS['supervised'])
+    assert sb.time_stride_options(supervised, 1) == {}
+    cfg = Config.fromfile(supervised)
+    cfg.merge_from_dict(sb.time_stride_options(supervised, 4))
+    long = Config.fromfile(config(
+        'configs/timebalance/timebalance-teacher_r3d18-tiny_1xb8-2k-iter_'
+        'synthetic-long.py'))
+    assert sampling(cfg) == sampling(long)
+    assert [s.frame_interval for s in sampling(cfg)] == [8, 8, 8]
+
+    ltg = config(sb.CONFIGS['ltg'])
+    cfg = Config.fromfile(ltg)
+    cfg.merge_from_dict(sb.time_stride_options(ltg, 4))
+    for source in ('labeled', 'unlabeled'):
+        (view, ) = [t for t in cfg.train_dataloader.dataset[source].pipeline
+                    if t.type == 'SampleMultiViewFrames']
+        # 8 frames 2 apart, each paired with the next frame -> 8 apart, 4
+        assert dict(view.views.rgb) == dict(clip_len=8, frame_interval=8,
+                                            pair_offset=4)

@@ -209,7 +209,7 @@ def warmup_options(config, iters):
 
 
 def data_options(method, data_root, labeled, unlabeled, val, test,
-                 num_classes, all_labels, open_world=False):
+                 num_classes, all_labels, open_world=False, time_stride=1):
     opts = {
         f'{head}.cls_head.num_classes': num_classes
         for head in HEADS.get(method, ('model.recognizer', ))
@@ -243,6 +243,41 @@ def format_options(opts):
                                    for v in value) + ']'
         out.append(f'{key}={value}')
     return out
+
+
+def time_stride_options(config, stride):
+    """Options that scale every temporal distance of ``config``'s sampling
+    (``frame_interval``, and a view's ``shift`` and ``pair_offset``) by
+    ``stride``: the synthetic ``long`` preset spreads the motion of a
+    16-frame video over ``stride`` times the frames, so a method samples
+    the same motion as on the ``benchmark`` preset (TimeBalance's configs
+    are written for ``long`` and take none)."""
+    if stride == 1:
+        return {}
+    from mmengine.config import Config
+    cfg = Config.fromfile(config)
+    pipelines = []
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        dataset = (cfg.get(loader) or {}).get('dataset') or {}
+        for source in ('', 'labeled', 'unlabeled'):
+            part = dataset.get(source) if source else dataset
+            if part and part.get('pipeline'):
+                path = '.'.join(p for p in (loader, 'dataset', source) if p)
+                pipelines.append((f'{path}.pipeline', part['pipeline']))
+    for i, hook in enumerate(cfg.get('custom_hooks') or []):
+        if hook.get('pipeline'):
+            pipelines.append((f'custom_hooks.{i}.pipeline', hook['pipeline']))
+    opts = {}
+    for path, pipeline in pipelines:
+        for i, transform in enumerate(pipeline):
+            places = [(f'{path}.{i}', transform)] + [
+                (f'{path}.{i}.views.{name}', view)
+                for name, view in (transform.get('views') or {}).items()]
+            for where, spec in places:
+                for key in ('frame_interval', 'shift', 'pair_offset'):
+                    if spec.get(key) is not None:
+                        opts[f'{where}.{key}'] = spec[key] * stride
+    return opts
 
 
 # --------------------------------------------------------------- one run
@@ -306,6 +341,8 @@ def key_fields(method, lpc, seed, data, iters, extra=(), init=None):
                                                   sha1_file(init[1])],
                   num_classes=data['num_classes'],
                   data={name: sha1_file(data[name]) for name in DATA_FILES})
+    if data.get('time_stride', 1) != 1 and method not in TIMEBALANCE:
+        fields['time_stride'] = data['time_stride']
     if method in TIMEBALANCE:
         fields['stage_configs_sha1'] = stage_digest()
     if method in ROUND_METHODS:
@@ -483,6 +520,8 @@ def aligner_ssl(python, lpc, seed, data, iters, out_dir, extra=()):
     if osp.isfile(osp.join(work_dir, 'DONE')):
         return ckpt
     opts = schedule_options(ssl_iters)
+    opts.update(time_stride_options(osp.join(REPO, ALIGNER_SSL_CONFIG),
+                                    data.get('time_stride', 1)))
     for source in ('labeled', 'unlabeled'):
         opts[f'train_dataloader.dataset.{source}.ann_file'] = data[source]
         opts[f'train_dataloader.dataset.{source}.data_prefix.video'] = \
@@ -524,6 +563,8 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
     os.makedirs(run_dir)
     config = osp.join(REPO, CONFIGS[method])
     opts = data_options(method, **data)
+    if method not in TIMEBALANCE:
+        opts.update(time_stride_options(config, data.get('time_stride', 1)))
     if method in ROUND_METHODS:
         opts.update({
             'model.aligner.init_cfg.type': 'Pretrained',
@@ -806,6 +847,9 @@ def synthetic_settings(args, python):
             ['--split-seeds'] + [str(s) for s in args.seeds], check=True)
     num_classes = count_classes(osp.join(root, 'train.txt'))
     novel = list(range(num_classes - args.open_world, num_classes))
+    from mmsemi_action.datasets.synthetic import PRESETS
+    stride = PRESETS[args.preset]['num_frames'] // PRESETS['benchmark'][
+        'num_frames'] if args.preset in PRESETS else 1
     settings = []
     for lpc in args.labels_per_class:
         for seed in args.seeds:
@@ -832,7 +876,8 @@ def synthetic_settings(args, python):
                 test=osp.join(lists, 'test.txt'),
                 num_classes=num_classes - len(novel),
                 all_labels=osp.join(lists, 'train.txt'),
-                **(dict(open_world=True) if novel else {}))))
+                **(dict(open_world=True) if novel else {}),
+                **(dict(time_stride=stride) if stride > 1 else {}))))
     return settings
 
 

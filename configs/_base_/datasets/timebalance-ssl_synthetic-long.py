@@ -1,17 +1,25 @@
 # TimeBalance stage 1 (self-supervised teachers) on synthetic-long
 # (``tools/data/generate_synthetic.py data/synthetic-long --preset long``,
 # 64-frame videos). Every training video, labeled or not (labels are never
-# read), gives n = 4 consecutive 8-frame clips (`clip_t`), an augmented copy
-# of each (`aug_t`: same frames, another random crop and colour jitter) and
-# the long clip spanning them (`long`, 32x1: with the tiny R3D-18's
-# temporal stride 8 its feature map has n = 4 time steps, one per clip),
-# all from one decode. Batches mix the labeled and unlabeled lists 1:3.
+# read), gives n = 4 consecutive clips of 8 frames 2 apart (`clip_t`, a
+# quarter of the video each: 4 clips span it), an augmented copy of each
+# (`aug_t`: same frames, another random crop and colour jitter) and the
+# long clip spanning them (`long`, 32 frames 2 apart: with the tiny
+# R3D-18's temporal stride 8 its feature map has n = 4 time steps, one per
+# clip), all from one decode. Batches mix the labeled and unlabeled lists
+# 1:3. (Frames 1 apart, as before, saw an eighth of the video per clip and
+# an object that moved about a pixel per frame, the size of the camera
+# jitter.)
 _base_ = './semi_synthetic-coarse.py'
 data_root = 'data/synthetic-long'
 num_clips = 4
-views = dict(long=dict(clip_len=8 * num_clips, frame_interval=1))
+clip_len = 8
+frame_interval = 2
+views = dict(long=dict(clip_len=clip_len * num_clips,
+                       frame_interval=frame_interval))
 views.update({
-    f'clip_{t}': dict(clip_len=8, frame_interval=1, shift=8 * t)
+    f'clip_{t}': dict(clip_len=clip_len, frame_interval=frame_interval,
+                      shift=clip_len * frame_interval * t)
     for t in range(num_clips)
 })
 decode = [
