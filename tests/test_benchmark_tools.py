@@ -307,3 +307,33 @@ def test_long_preset_scales_every_temporal_distance():
         # 8 frames 2 apart, each paired with the next frame -> 8 apart, 4
         assert dict(view.views.rgb) == dict(clip_len=8, frame_interval=8,
                                             pair_offset=4)
+
+
+def test_time_stride_reaches_hook_pipelines_and_offsets(tmp_path):
+    """A time offset in seconds and a hook's scoring pipeline scale too;
+    lengths (``clip_len``) and other keys do not."""
+    from mmengine.config import Config
+    sb = _suite()
+    path = tmp_path / 'cfg.py'
+    path.write_text(
+        "views = dict(a=dict(clip_len=8, frame_interval=1),\n"
+        "             b=dict(clip_len=4, frame_interval=2, shift=8))\n"
+        "train_dataloader = dict(dataset=dict(pipeline=[\n"
+        "    dict(type='DecordInit'),\n"
+        "    dict(type='SampleMultiViewFrames', views=views,\n"
+        "         max_offset=0.5)]))\n"
+        "custom_hooks = [dict(type='X'), dict(type='Y', pipeline=[\n"
+        "    dict(type='SampleFrames', clip_len=8, frame_interval=3,\n"
+        "         num_clips=1)])]\n")
+    opts = sb.time_stride_options(str(path), 4)
+    assert opts == {
+        'train_dataloader.dataset.pipeline.1.max_offset': 2.0,
+        'train_dataloader.dataset.pipeline.1.views.a.frame_interval': 4,
+        'train_dataloader.dataset.pipeline.1.views.b.frame_interval': 8,
+        'train_dataloader.dataset.pipeline.1.views.b.shift': 32,
+        'custom_hooks.1.pipeline.0.frame_interval': 12}
+    cfg = Config.fromfile(str(path))
+    cfg.merge_from_dict(opts)
+    assert cfg.custom_hooks[1].pipeline[0].frame_interval == 12
+    assert cfg.train_dataloader.dataset.pipeline[1].views.b == dict(
+        clip_len=4, frame_interval=8, shift=32)

@@ -247,7 +247,8 @@ def format_options(opts):
 
 def time_stride_options(config, stride):
     """Options that scale every temporal distance of ``config``'s sampling
-    (``frame_interval``, and a view's ``shift`` and ``pair_offset``) by
+    (``frame_interval``, a view's ``shift`` and ``pair_offset``, and
+    ``max_offset``, in seconds at the presets' common frame rate) by
     ``stride``: the synthetic ``long`` preset spreads the motion of a
     16-frame video over ``stride`` times the frames, so a method samples
     the same motion as on the ``benchmark`` preset (TimeBalance's configs
@@ -274,7 +275,8 @@ def time_stride_options(config, stride):
                 (f'{path}.{i}.views.{name}', view)
                 for name, view in (transform.get('views') or {}).items()]
             for where, spec in places:
-                for key in ('frame_interval', 'shift', 'pair_offset'):
+                for key in ('frame_interval', 'shift', 'pair_offset',
+                            'max_offset'):
                     if spec.get(key) is not None:
                         opts[f'{where}.{key}'] = spec[key] * stride
     return opts
