@@ -273,6 +273,24 @@ def test_open_world_runs_add_the_shipped_gate():
         'custom_hooks.0.strategy=confidence']
 
 
+def test_cache_key_holds_open_world_and_time_stride_options(tmp_path):
+    sb = _suite()
+    data = dict(data_root=str(tmp_path), num_classes=4)
+    for name in sb.DATA_FILES:
+        data[name] = str(tmp_path / f'{name}.txt')
+        (tmp_path / f'{name}.txt').write_text('videos/0.mp4 0\n')
+
+    def key(method, **extra):
+        return sb.cache_key(sb.key_fields(method, 10, 0, dict(data, **extra),
+                                          2000))
+
+    assert key('finepseudo') != key('finepseudo', open_world=True)
+    assert key('supervised') != key('supervised', time_stride=4)
+    fields = sb.key_fields('ltg', 10, 0, dict(data, time_stride=4), 2000)
+    assert any(o.endswith('pair_offset=4')
+               for o in fields['time_stride_options'])
+
+
 def test_long_preset_scales_every_temporal_distance():
     """``--preset long`` (64-frame videos, 4x the frames of ``benchmark``):
     the supervised config with the suite's options samples as the

@@ -299,14 +299,23 @@ def test_p_a_of_eq8_and_the_collaborative_rule_by_hand():
     # video 0: confident but S_0 = 0.10 < 0.6; video 1: 0.5 > 0.45, S = 0.9
     assert keep.tolist() == [False, True, False]
 
-    # the open-world gate: at theta 0.4 all three pass (p = 0.525, 0.7,
-    # 0.42); the best class alignabilities are 0.95, 0.90 and 0.30
+    # the open-world gate on S of the label given: at theta 0.4 all three
+    # pass (p = 0.525, 0.7, 0.42) with labels 1, 1, 0, whose S are 0.95,
+    # 0.90 and 0.30
     assert make_hook(threshold=0.4).select(scores)[1].tolist() == [True] * 3
     for gate, expected in ((0.5, [True, True, False]),
                            (0.92, [True, False, False])):
         labels, keep = make_hook(threshold=0.4,
                                  min_alignability=gate).select(scores)
         assert labels.tolist() == [1, 1, 0] and keep.tolist() == expected
+    # a label whose S is low is dropped even when another class aligns well
+    # (f_E sure of class 0, S_0 = 0.4 < 0.5 < S_1 = 0.6; p = 0.55 for 0)
+    odd = dict(probs=torch.tensor([[0.98, 0.01, 0.01]]),
+               align=torch.tensor([[0.40, 0.60, float('nan')]]))
+    labels, keep = make_hook(threshold=0.4).select(odd)
+    assert labels.tolist() == [0] and keep.tolist() == [True]
+    labels, keep = make_hook(threshold=0.4, min_alignability=0.5).select(odd)
+    assert labels.tolist() == [0] and keep.tolist() == [False]
     labels, keep = make_hook(strategy='verification', threshold=0.45,
                              score_threshold=0.6,
                              min_alignability=0.92).select(scores)

@@ -344,7 +344,8 @@ def key_fields(method, lpc, seed, data, iters, extra=(), init=None):
                   num_classes=data['num_classes'],
                   data={name: sha1_file(data[name]) for name in DATA_FILES})
     if data.get('time_stride', 1) != 1 and method not in TIMEBALANCE:
-        fields['time_stride'] = data['time_stride']
+        fields['time_stride_options'] = format_options(time_stride_options(
+            osp.join(REPO, CONFIGS[method]), data['time_stride']))
     if method in TIMEBALANCE:
         fields['stage_configs_sha1'] = stage_digest()
     if method in ROUND_METHODS:
@@ -515,6 +516,7 @@ def aligner_ssl(python, lpc, seed, data, iters, out_dir, extra=()):
     key = cache_key(dict(config=config_digest(osp.join(REPO,
                                                        ALIGNER_SSL_CONFIG)),
                          iters=ssl_iters, extra=list(extra), seed=seed,
+                         time_stride=data.get('time_stride', 1),
                          data={n: sha1_file(data[n])
                                for n in ('labeled', 'unlabeled')}))[:10]
     work_dir = osp.join(out_dir, 'finepseudo_ssl', key, f'{lpc}pc_seed{seed}')
@@ -840,7 +842,9 @@ def custom_settings(parser, args):
 
 
 def synthetic_settings(args, python):
-    root = osp.abspath(osp.join(args.out, f'synthetic-{args.family}'))
+    # one folder per preset: a long run never reads 16-frame videos
+    root = osp.abspath(osp.join(args.out, f'synthetic-{args.family}' + (
+        '' if args.preset == 'benchmark' else f'-{args.preset}')))
     if not osp.isfile(osp.join(root, 'test.txt')):
         subprocess.run([
             python, osp.join(REPO, 'tools', 'data', 'generate_synthetic.py'),

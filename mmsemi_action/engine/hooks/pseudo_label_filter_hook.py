@@ -54,11 +54,13 @@ class PseudoLabelFilterHook(Hook):
          threshold``, label ``argmax p``;
 
        with ``min_alignability`` (open world, Table 4), ``'nonparametric'``
-       and ``'verification'`` also require ``max_c S_c > min_alignability``:
-       ``p_A`` is relative (a softmax), so a video of a class absent from
-       the labeled set, which aligns poorly with *every* class, can still
-       get a peaked ``p_A``; ``S`` is trained as the probability that two
-       videos share a class (Eq. 4), and 0.5 is its decision boundary;
+       and ``'verification'`` also require ``S_y > min_alignability`` for
+       the label ``y`` given: ``p_A`` is relative (a softmax), so a video
+       of a class absent from the labeled set, which aligns poorly with
+       *every* class, can still get a peaked ``p_A``; ``S`` is trained as
+       the probability that two videos share a class (Eq. 4), and 0.5 is
+       its decision boundary (with ``'verification'`` the gate adds
+       nothing unless it exceeds ``score_threshold``);
     4. writes ``<work_dir>/<out_dir>/round_<r>.txt`` (``path label`` of the
        kept videos, an MMAction2 list) and ``round_<r>.json`` (the round's
        statistics), logs ``pseudo/count`` and, where the unlabeled list
@@ -358,8 +360,8 @@ class PseudoLabelFilterHook(Hook):
             conf, labels = combined.max(1)
             keep = conf > self.threshold
         if self.min_alignability is not None:
-            best = align.masked_fill(~known, -float('inf')).max(1).values
-            keep &= best > self.min_alignability
+            given = align.gather(1, labels[:, None])[:, 0]
+            keep &= torch.nan_to_num(given, nan=0.0) > self.min_alignability
         return labels, keep
 
     def _run_round(self, runner, done: int) -> None:
