@@ -15,7 +15,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import entropy
 
-from _dist import run_two_processes
+from _dist import run_model_two_processes, run_two_processes
 from conftest import REPO, generate_synthetic
 from mmsemi_action.models.temporal_similarity import \
     temporal_similarity_score
@@ -159,6 +159,44 @@ def test_invariant_two_processes_equal_one_process():
     assert torch.allclose(grad, whole.grad, atol=1e-6)
 
 
+@pytest.mark.parametrize('objective', ['invariant', 'distinctive'])
+def test_pretraining_two_processes_equal_one_process(objective):
+    """The model's pretraining losses and parameter gradients (averaged
+    over the ranks as DDP does) on 2 gloo processes of 2 videos each equal
+    one process on the 4 videos: L_I's negatives are gathered across ranks
+    with their gradient. BatchNorm is in eval mode on both sides: its batch
+    statistics are per rank, as in every stock MMAction2 config."""
+    from _models import tiny_recognizer
+    cfg = dict(type='TemporalSelfSupervisedModel',
+               recognizer=tiny_recognizer(), objective=objective,
+               num_clips=2)
+    g = torch.Generator().manual_seed(1)
+    names = ['clip_0', 'clip_1'] + (['aug_0', 'aug_1']
+                                    if objective == 'distinctive' else [])
+    inputs = {n: torch.randn((4, 1, 3, 8, 16, 16), generator=g)
+              for n in names}
+    if objective == 'distinctive':
+        inputs['long'] = torch.randn((4, 1, 3, 16, 16, 16), generator=g)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg)
+    model.eval()
+    losses = model.loss(inputs)
+    sum(losses.values()).backward()
+    ranks = run_model_two_processes(cfg, inputs)
+    assert set(ranks[0]['losses']) == set(losses)
+    for key, value in losses.items():
+        two = torch.stack([r['losses'][key] for r in ranks]).mean()
+        assert two.item() == pytest.approx(value.item(), rel=1e-5), key
+    grads = {n: p.grad for n, p in model.named_parameters()
+             if p.grad is not None}
+    assert set(ranks[0]['grads']) == set(grads)
+    for name, grad in grads.items():
+        assert torch.equal(ranks[0]['grads'][name], ranks[1]['grads'][name])
+        assert torch.allclose(ranks[0]['grads'][name], grad, rtol=1e-4,
+                              atol=1e-6), name
+    assert grads['recognizer.backbone.conv1.conv.weight'].abs().sum() > 0
+
+
 # ------------------------------------------------------------ stage 1
 SSL_CONFIGS = {
     objective: osp.join(
@@ -167,6 +205,8 @@ SSL_CONFIGS = {
         'synthetic-long.py')
     for objective in ('invariant', 'distinctive')
 }
+STUDENT = osp.join(REPO, 'configs', 'timebalance',
+                   'timebalance_r3d18-tiny_1xb16-2k-iter_synthetic-long.py')
 
 
 @pytest.fixture(scope='module')
@@ -466,7 +506,9 @@ def test_three_stages_run_end_to_end_and_skip_when_done(tiny_long, tmp_path):
     """``tools/timebalance/train.py``: both teachers' pretraining and
     fine-tuning, the scores and the student, each stage feeding the next
     by path (the student starts from f_D's stage-1 backbone and loads the
-    fine-tuned teachers); a rerun skips every finished stage."""
+    fine-tuned teachers); a rerun skips every finished stage; the exported
+    student passes MMAction2's own test tool; an interrupted student
+    resumes exactly (stages 1 and 2: in their own tests above)."""
     import subprocess
     import sys
     cmd = [sys.executable,
@@ -508,6 +550,57 @@ def test_three_stages_run_end_to_end_and_skip_when_done(tiny_long, tmp_path):
     assert avg['meta']['cfg'].count('reweighting=False') == 1
     assert not torch.equal(avg['state_dict']['student.' + key],
                            state['student.' + key])
+
+    # the exported student evaluates with MMAction2's own tools/test.py as
+    # it validated in training
+    from test_end_to_end import export_and_stock_test
+    student_cfg = osp.join(tmp_path, 'student', osp.basename(STUDENT))
+    top1 = export_and_stock_test(student_cfg,
+                                 str(tmp_path / 'student' / 'iter_2.pth'),
+                                 tiny_long, tmp_path)
+    assert top1 == pytest.approx(
+        last_val_top1(tmp_path / 'student', 'student/acc/top1'))
+
+    # an interrupted student stage (2 data workers, a validation every
+    # iteration, checkpoints every 2 and at each new best) resumes from its
+    # last checkpoint to the weights of the uninterrupted run
+    resume = cmd[:cmd.index('--cfg-options')] + [
+        '--cfg-options', 'train_dataloader.batch_size=4',
+        '--student-work-dir', str(tmp_path / 'student_4'),
+        '--student-cfg-options', 'train_cfg.max_iters=4',
+        'train_cfg.val_interval=1', 'default_hooks.checkpoint.interval=2',
+        'train_dataloader.num_workers=2',
+        'train_dataloader.persistent_workers=True']
+    res = subprocess.run(resume, cwd=REPO, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-3000:]
+    work = tmp_path / 'student_4'
+    full = _load_checkpoint(str(work / 'iter_4.pth'))['state_dict']
+    # what a stop before iteration 4 leaves behind: the checkpoints kept
+    # before it (a new best also saves one), no DONE
+    os.remove(work / 'DONE')
+    os.remove(work / 'iter_4.pth')
+    stop = max(int(p.stem[5:]) for p in work.glob('iter_*.pth'))
+    (work / 'last_checkpoint').write_text(str(work / f'iter_{stop}.pth'))
+    at_stop = _load_checkpoint(str(work / f'iter_{stop}.pth'))['state_dict']
+    res = subprocess.run(resume, cwd=REPO, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert '--resume' in res.stdout
+    again = _load_checkpoint(str(work / 'iter_4.pth'))['state_dict']
+    assert not torch.equal(at_stop['student.' + key],
+                           full['student.' + key])
+    assert full.keys() == again.keys()
+    for name, value in full.items():
+        assert torch.equal(value, again[name]), name
+
+
+def last_val_top1(work_dir, key):
+    """The last ``key`` of a run's ``vis_data/scalars.json``."""
+    import glob
+    import json
+    [path] = glob.glob(str(work_dir / '*' / 'vis_data' / 'scalars.json'))
+    with open(path) as f:
+        rows = [json.loads(line) for line in f]
+    return [r[key] for r in rows if key in r][-1]
 
 
 # ---------------------------------------------------------- paper configs
