@@ -1,4 +1,5 @@
 import os.path as osp
+import re
 import shutil
 
 import pytest
@@ -173,12 +174,31 @@ def test_published_labeled_list_leaves_the_rest_unlabeled(tmp_path):
         split_by_labeled_list(train, [('sit/a', 5)])
 
 
-def test_ltg_paper_configs_use_the_videossl_splits():
+def expected_split(path):
+    """The split folder a paper config must read: VideoSSL's published
+    lists for HMDB51 (LTG, ACL+MTL, TimeBalance) and for LTG's and
+    TimeBalance's UCF101 percentages; exactly k labeled videos per class
+    where the paper samples k per class (UCF101 "1% / 10%" of CMPL and
+    ACL+MTL, and the baselines next to them; TimeBalance's 1%)."""
+    name = osp.basename(path)
+    pct = int(re.search(r'(\d+)percent', name).group(1))
+    if 'hmdb51' in name or 'ltg' in name or (
+            name.startswith('timebalance') and pct != 1):
+        return f'/semi/videossl_{pct}pct/'
+    return f'/semi/{pct}pc_seed0/'
+
+
+def test_paper_configs_read_the_published_or_exact_k_splits():
     import glob
     from mmengine.config import Config
-    for path in glob.glob(osp.join(REPO, 'configs', 'ltg',
-                                   'ltg_r3d18_8xb10-*e_*.py')):
+    paths = [p for p in glob.glob(osp.join(REPO, 'configs', '*', '*.py'))
+             if re.search(r'_(ucf101|hmdb51)-\d+percent', p)]
+    assert len(paths) > 40
+    for path in paths:
         cfg = Config.fromfile(path)
-        for source in ('labeled', 'unlabeled'):
-            ann = cfg.train_dataloader.dataset[source].ann_file
-            assert '/semi/videossl_' in ann, (path, ann)
+        dataset = cfg.train_dataloader.dataset
+        sources = ('labeled', 'unlabeled') if 'labeled' in dataset else ()
+        anns = [dataset[s].ann_file for s in sources] or [dataset.ann_file]
+        for ann in anns:
+            assert expected_split(path) in ann, (path, ann)
+            assert 'pct_seed' not in ann, (path, ann)

@@ -9,7 +9,7 @@ _base_ = [
     '../_base_/schedules/timebalance_adam-plateau.py',
     '../_base_/default_runtime.py',
 ]
-split_dir = f'{_base_.data_root}/semi/10pct_seed0'
+split_dir = f'{_base_.data_root}/semi/videossl_10pct'
 model = dict(cls_head=dict(num_classes=_base_.num_classes))
 pack = [dict(type='FormatShape', input_format='NCTHW'),
         dict(type='PackActionInputs')]

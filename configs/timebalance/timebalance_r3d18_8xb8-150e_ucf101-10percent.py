@@ -17,7 +17,7 @@ recognizer = dict(
     _base_.model,
     cls_head=dict(_base_.model['cls_head'], num_classes=_base_.num_classes))
 model = dict(_base_.student_model, _delete_=True, recognizer=recognizer)
-split_dir = f'{_base_.data_root}/semi/10pct_seed0'
+split_dir = f'{_base_.data_root}/semi/videossl_10pct'
 train_dataloader = dict(
     batch_size=8,
     dataset=dict(

@@ -1,6 +1,6 @@
 # The HMDB51 40% config with 50% labels.
 _base_ = './timebalance_r3d50_8xb8-150e_hmdb51-40percent.py'
-split_dir = f'{_base_.data_root}/semi/50pct_seed0'
+split_dir = f'{_base_.data_root}/semi/videossl_50pct'
 train_dataloader = dict(
     dataset=dict(
         labeled=dict(ann_file=f'{split_dir}/labeled.txt'),

@@ -1,8 +1,10 @@
 # ACL+MTL's data (see acl_mtl_ucf101.py) on HMDB51 (split 1), MMAction2
-# layout: data/hmdb51/videos, data/hmdb51/semi/{tag}_seed{s}/*.txt
+# layout: data/hmdb51/videos, data/hmdb51/semi/videossl_{40,50,60}pct/*.txt
+# ("We follow the splits of VideoSSL and LTG", Sec. 4.1; built as in
+# semi_hmdb51.py)
 _base_ = './acl_mtl_ucf101.py'
 data_root = 'data/hmdb51'
-split_dir = f'{data_root}/semi/40pct_seed0'
+split_dir = f'{data_root}/semi/videossl_40pct'
 num_classes = 51
 train_dataloader = dict(
     dataset=dict(

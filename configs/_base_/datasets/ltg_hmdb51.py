@@ -2,7 +2,7 @@
 # UCF101: data/hmdb51/videos, data/hmdb51/semi/{tag}_seed{s}/*.txt
 _base_ = './ltg_ucf101.py'
 data_root = 'data/hmdb51'
-split_dir = f'{data_root}/semi/40pct_seed0'
+split_dir = f'{data_root}/semi/videossl_40pct'
 num_classes = 51
 train_dataloader = dict(
     dataset=dict(

@@ -1,15 +1,18 @@
 # Semi-supervised UCF101 (split 1) in MMAction2's standard layout:
 #   data/ucf101/videos/{class}/{video}.avi
 #   data/ucf101/ucf101_val_split_1_videos.txt
-#   data/ucf101/semi/1pct_seed0/{labeled,unlabeled}.txt
+#   data/ucf101/semi/1pc_seed0/{labeled,unlabeled}.txt
 #     (tools/data/make_semi_split.py data/ucf101/ucf101_train_split_1_videos.txt
-#        --percent 1 --seeds 0 1 2 --out-dir data/ucf101/semi)
+#        --labels-per-class 1 --seeds 0 1 2 --out-dir data/ucf101/semi;
+#      the "1% / 10%" of CMPL, SVFormer and ACL+MTL is 1 / 10 labeled videos
+#      per class, not a rounded percentage; --labels-per-class 10 gives
+#      10pc_seed*)
 # 8x8 clips at 112x112 (R3D-18), weak = random resized crop + flip,
 # strong = weak + RandAugment + Cutout; 5 labeled + 5 unlabeled clips per
 # GPU as in LTG/FixMatch-video (Bl:Bu = 1:1).
 dataset_type = 'SemiVideoDataset'
 data_root = 'data/ucf101'
-split_dir = f'{data_root}/semi/1pct_seed0'
+split_dir = f'{data_root}/semi/1pc_seed0'
 num_classes = 101
 input_size = (112, 112)
 

@@ -3,7 +3,10 @@
 # paper gives no stride), short side 256, random resized crop to 224 and
 # flip; teachers and student read the same clip (`labeled`, `weak`), which
 # carries the video's temporal similarity score (score_file, stage 2).
-# Test: 10 clips x 3 crops (Sec. 4.2, Inference).
+# Test: 10 clips x 3 crops (Sec. 4.2, Inference). Splits (the paper names
+# none; our choice): VideoSSL's published 5/10/20/50% lists
+# (semi/videossl_{p}pct, as LTG, which Table 1 compares with) and 1 labeled
+# video per class for 1% (semi/1pc_seed0, as CMPL and SVFormer).
 _base_ = './semi_ucf101.py'
 score_file = 'work_dirs/timebalance/scores.json'
 decode = _base_.decode[:3] + [dict(type='Resize', scale=(-1, 256))]
