@@ -250,6 +250,9 @@ def test_bad_pseudo_label_source_is_rejected():
     ('ltg_r3d18_8xb10-180e_ucf101-50percent', 180, 30, 9537),
     ('ltg_r3d18_8xb10-360e_hmdb51-40percent', 360, 60, 3570),
     ('ltg_r3d18_8xb10-360e_hmdb51-60percent', 360, 60, 3570),
+    # Kinetics-400: the authors' 45 / 90 epochs, warm-ups at UCF101's 1/6
+    ('ltg_r3d18_8xb10-270k-iter_kinetics400-1percent', 45, 7.5, 240000),
+    ('ltg_r3d18_8xb10-540k-iter_kinetics400-10percent', 90, 15, 240000),
 ])
 def test_paper_configs_follow_sec_4_2(name, epochs, warmup_epochs,
                                       train_videos):

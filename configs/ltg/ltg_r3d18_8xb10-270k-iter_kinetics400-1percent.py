@@ -1,6 +1,6 @@
 # LTG on Kinetics-400 1% labels (6 per class): the UCF101 settings with 400
-# classes, 45 epochs (270k iterations); supervised warm-up for the first
-# 1/6 of training (the official code gives none for Kinetics; we keep
+# classes, 45 epochs (270k iterations); LR and supervised warm-up for the
+# first 1/6 of training (the official code gives none for Kinetics; we keep
 # UCF101's proportion). Paper top-1: 1/10% = 9.8 / 43.8.
 _base_ = [
     '../_base_/models/ltg_r3d18.py', '../_base_/datasets/ltg_kinetics400.py',
