@@ -195,6 +195,17 @@ def schedule_options(iters, method=None):
     }
 
 
+def stage_schedule_options(iters):
+    """``schedule_options`` for TimeBalance's stages, with a checkpoint
+    every 500 iterations: ``tools/timebalance/train.py`` resumes an
+    interrupted stage from its last checkpoint, so a sweep stopped at a
+    session's end loses at most 500 iterations of a stage (the checkpoint
+    interval changes no result, so it is not in any cache key)."""
+    opts = schedule_options(iters)
+    opts['default_hooks.checkpoint.interval'] = min(iters, 500)
+    return opts
+
+
 def warmup_options(config, iters):
     """A method's supervised warm-up (``semi_train_cfg.warmup_iters``,
     e.g. LTG, ACL+MTL) scaled with the iteration budget, so that short runs
@@ -492,7 +503,7 @@ def ssl_init(python, method, seed, data, iters, out_dir, extra=()):
         os.makedirs(ssl_dir, exist_ok=True)
         with open(osp.join(ssl_dir, 'train.log'), 'a') as log:
             subprocess.run(command + format_options(
-                schedule_options(iters)) + list(extra), check=True,
+                stage_schedule_options(iters)) + list(extra), check=True,
                 cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     prefix = INIT_PREFIX.get(method, 'student.')
     out = osp.join(ssl_dir, f'init_{prefix.rstrip(".") or "recognizer"}.pth')
@@ -588,7 +599,8 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
     if method in TIMEBALANCE:  # its stages set data and heads themselves
         train, _ = timebalance_command(python, method, lpc, seed, data,
                                        iters, out_dir, run_dir, extra)
-        train_options = format_options(schedule_options(iters)) + list(extra)
+        train_options = format_options(
+            stage_schedule_options(iters)) + list(extra)
     # the val split is evaluated by the same test loop, pointed at val
     val_options = format_options({
         'test_dataloader.dataset.ann_file': data['val']})
