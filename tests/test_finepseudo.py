@@ -13,8 +13,9 @@ from mmengine.runner import Runner
 from mmengine.runner.checkpoint import _load_checkpoint
 
 from conftest import REPO, generate_synthetic
-from test_end_to_end import (assert_same_weights, export_and_stock_test,
-                             tiny_cfg, train_and_resume)
+from test_end_to_end import (assert_same_weights, data_options,
+                             export_and_stock_test, tiny_cfg,
+                             train_and_resume)
 
 FINEPSEUDO = osp.join(
     REPO, 'configs', 'finepseudo',
@@ -417,16 +418,34 @@ def test_unlabeled_ground_truth_changes_nothing_but_the_accuracy(
     assert runs['true'][2] < 100.0
 
 
-def test_exported_action_encoder_evaluates_with_stock_tools(tiny_fine,
-                                                            tmp_path):
-    cfg = tiny_cfg(FINEPSEUDO, tiny_fine, tmp_path / 'fp', max_iters=4,
-                   **fine_options([2]))
-    runner = Runner.from_cfg(cfg)
-    runner.train()
-    ckpt = osp.join(cfg.work_dir, 'iter_4.pth')
-    stock = export_and_stock_test(FINEPSEUDO, ckpt, tiny_fine, tmp_path)
-    assert stock == pytest.approx(
-        runner.message_hub.log_scalars['val/student/acc/top1'].current())
+def test_mim_train_two_rounds_and_stock_test_of_the_export(tiny_fine,
+                                                           tmp_path):
+    """``mim train mmaction`` runs two self-training rounds (at iterations
+    2 and 3 of 4); the exported f_E evaluates with MMAction2's own
+    ``tools/test.py`` as the run validated it."""
+    from test_end_to_end import run
+    work = tmp_path / 'mim'
+    opts = dict(data_options(tiny_fine), **fine_options([2, 3], **{
+        'train_dataloader.batch_size': 6,
+        'train_dataloader.num_workers': 2,
+        'train_cfg.max_iters': 4,
+        'train_cfg.val_interval': 4,
+        'default_hooks.checkpoint.interval': 4}))
+    opts = [f'{k}={v}'.replace(' ', '') for k, v in opts.items()]
+    run(['mim', 'train', 'mmaction', FINEPSEUDO, '--gpus', '0', '--work-dir',
+         str(work), '--cfg-options'] + opts)
+    for r in (1, 2):
+        stats = json.loads((work / 'pseudo_labels' /
+                            f'round_{r}.json').read_text())
+        assert stats['count'] > 0, r
+    [scalars] = list(work.glob('*/vis_data/scalars.json'))
+    rows = [json.loads(line) for line in scalars.read_text().split('\n')
+            if line]
+    val_top1 = [r['student/acc/top1'] for r in rows
+                if 'student/acc/top1' in r][-1]
+    stock = export_and_stock_test(FINEPSEUDO, str(work / 'iter_4.pth'),
+                                  tiny_fine, tmp_path)
+    assert stock == pytest.approx(val_top1)
 
 
 def test_a_model_without_alignability_is_told_to_use_confidence(
