@@ -3,10 +3,12 @@ come from real runs of the script, never from tests)."""
 import json
 import os
 import os.path as osp
+import shutil
 import subprocess
 import sys
 
 import pytest
+import torch
 
 from conftest import REPO
 
@@ -190,11 +192,15 @@ def test_a_changed_option_misses_the_cache(tmp_path):
     run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'])
     assert trainings() == 3
     ssl = tmp_path / 'ssl.pth'
-    ssl.write_bytes(b'weights')
+    torch.save(dict(state_dict=dict(w=torch.zeros(2))), ssl)
     init = ('ssl', str(ssl))
     run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'], init=init)
     assert trainings() == 4
-    ssl.write_bytes(b'other weights')  # the same path, other contents
+    # the same tensors in another file: a hit; other tensors: a miss
+    torch.save(dict(state_dict=dict(w=torch.zeros(2)), meta=dict(a=1)), ssl)
+    run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'], init=init)
+    assert trainings() == 4
+    torch.save(dict(state_dict=dict(w=torch.ones(2))), ssl)
     run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'], init=init)
     assert trainings() == 5
     (tmp_path / 'labeled.txt').write_text('videos/1.mp4 0\n')
@@ -224,6 +230,105 @@ def test_a_changed_option_misses_the_cache(tmp_path):
     run(iters=7, extra=['model.semi_train_cfg.threshold=0.9'], init=init,
         **fresh)  # another key: trained
     assert trainings() == 7
+
+
+FAKE_TIMEBALANCE = r"""#!{python}
+# stands in for the interpreter running tools/timebalance/train.py
+# --stop-after STAGE: each stage-1 run not DONE writes a checkpoint (weights
+# that depend on the stage, optimizer state), scalars, last_checkpoint, DONE
+import json, os, sys
+import torch
+args = sys.argv[1:]
+with open({calls!r}, 'a') as f:
+    f.write(' '.join(os.path.basename(a) for a in args) + '\n')
+work = args[args.index('--ssl-work-dir') + 1]
+last = args[args.index('--stop-after') + 1]
+for stage in ('ssl_distinctive', 'ssl_invariant'):
+    stage_dir = os.path.join(work, stage)
+    if not os.path.isfile(os.path.join(stage_dir, 'DONE')):
+        os.makedirs(os.path.join(stage_dir, 'vis_data'), exist_ok=True)
+        ckpt = os.path.join(stage_dir, 'iter_4.pth')
+        torch.save(dict(state_dict=dict(w=torch.full((3, ), len(stage) * .5)),
+                        meta=dict(iter=4), optimizer=dict(s=torch.ones(9))),
+                   ckpt)
+        with open(os.path.join(stage_dir, 'last_checkpoint'), 'w') as f:
+            f.write(ckpt)
+        with open(os.path.join(stage_dir, 'vis_data', 'scalars.json'),
+                  'w') as f:
+            f.write(json.dumps(dict(loss=3.5)) + '\n')
+        open(os.path.join(stage_dir, 'DONE'), 'w').close()
+    if stage == last:
+        break
+"""
+
+
+def test_stage_one_is_exported_and_restored_on_a_fresh_checkout(tmp_path):
+    """TimeBalance's stage 1 is trained once for every split seed, one
+    stage at a time; each finished stage leaves its weights (no optimizer
+    state) and a JSON of how it was trained; a fresh out directory with
+    ``--reuse`` beside committed weights restores them, trains nothing and
+    gives --init runs the same weights; tampered weights are refused."""
+    sb = _suite()
+    calls = tmp_path / 'calls.txt'
+    python = tmp_path / 'python'
+    python.write_text(FAKE_TIMEBALANCE.format(python=sys.executable,
+                                              calls=str(calls)))
+    python.chmod(0o755)
+    data = dict(data_root=str(tmp_path), num_classes=8)
+    for name in sb.DATA_FILES:
+        (tmp_path / f'{name}.txt').write_text('videos/0.mp4 0\n')
+        data[name] = str(tmp_path / f'{name}.txt')
+
+    def runs():
+        return calls.read_text().count('\n') if calls.exists() else 0
+
+    out = tmp_path / 'out'
+    ssl_dir = sb.stage_one(str(python), data, 4, str(out),
+                           last='ssl_distinctive')
+    assert runs() == 1 and '--stop-after ssl_distinctive' in \
+        calls.read_text()
+    assert '--ssl-seed 0' in calls.read_text()
+    assert not osp.exists(osp.join(ssl_dir, 'ssl_invariant.pth'))
+    # another split seed, the whole of stage 1: only f_I is trained
+    assert sb.stage_one(str(python), data, 4, str(out)) == ssl_dir
+    assert runs() == 2 and '--stop-after ssl_invariant' in \
+        calls.read_text().split('\n')[1]
+    assert sb.stage_one(str(python), data, 4, str(out)) == ssl_dir
+    assert runs() == 2
+    meta = json.loads(open(osp.join(ssl_dir, 'ssl_invariant.json')).read())
+    assert (meta['checkpoint'], meta['loss'], meta['iters']) == (
+        'iter_4.pth', 3.5, 4)
+    exported = torch.load(osp.join(ssl_dir, 'ssl_invariant.pth'))
+    assert set(exported) == {'state_dict', 'meta'}
+    assert torch.equal(exported['state_dict']['w'], torch.full((3, ), 6.5))
+    # committed beside the records; a fresh checkout restores both stages
+    docs = tmp_path / 'docs' / 'coarse-long'
+    (docs / 'records').mkdir(parents=True)
+    kept = docs / 'ssl' / osp.basename(ssl_dir)
+    kept.mkdir(parents=True)
+    for name in os.listdir(ssl_dir):  # what a session commits
+        if name.endswith(('.pth', '.json')):
+            shutil.copyfile(osp.join(ssl_dir, name), kept / name)
+    fresh = tmp_path / 'fresh'
+    restored = sb.stage_one(str(python), data, 4, str(fresh),
+                            reuse=str(docs / 'records'))
+    assert runs() == 2
+    for stage in sb.SSL_STAGES:
+        with open(osp.join(restored, stage, 'last_checkpoint')) as f:
+            ckpt = f.read().strip()
+        assert osp.basename(ckpt) == 'iter_4.pth'
+        assert osp.isfile(osp.join(restored, stage, 'DONE'))
+        assert sb.weights_digest(ckpt) == sb.weights_digest(
+            osp.join(ssl_dir, stage, 'iter_4.pth'))
+    # other iterations: another key, both stages trained
+    sb.stage_one(str(python), data, 5, str(fresh),
+                 reuse=str(docs / 'records'))
+    assert runs() == 4
+    torch.save(dict(state_dict=dict(w=torch.zeros(3))),
+               kept / 'ssl_distinctive.pth')
+    with pytest.raises(ValueError, match='do not match weights_sha1'):
+        sb.stage_one(str(python), data, 4, str(tmp_path / 'third'),
+                     reuse=str(docs / 'records'))
 
 
 def test_cost_benchmark_finepseudo_and_timebalance_pieces(tiny_coarse):

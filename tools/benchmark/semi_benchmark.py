@@ -10,8 +10,10 @@ runner and real configs, with the same backbone and iteration budget:
   base (Eq. 1-3, no ACL, no MTL) on the same clips;
 * ``timebalance`` and ``timebalance_avg`` (its plain-average ablation, the
   same teachers) through ``tools/timebalance/train.py``: stage 1 once per
-  data set and seed, teachers and scores once per split (``--preset long``:
-  the stage-1 clips need 32 frames);
+  data set (training seed ``SSL_SEED``, shared by every split; its weights
+  are committed so that ``--reuse`` restores it on a fresh checkout),
+  teachers and scores once per split (``--preset long``: the stage-1 clips
+  need 32 frames);
 
 ``--init ssl`` starts every method from TimeBalance's stage-1 f_D backbone
 (the same run TimeBalance's student starts from). The suite then
@@ -342,8 +344,8 @@ def key_fields(method, lpc, seed, data, iters, extra=(), init=None):
     """Everything that changes a run's result. Paths are left out: the data
     enter by their annotation files' contents, the config by its resolved
     contents (so moving ``OUT`` keeps the cache, editing a ``_base_`` file
-    misses it), an ``--init`` checkpoint by its contents; TimeBalance runs
-    add their stage configs."""
+    misses it), an ``--init`` checkpoint by its tensors; TimeBalance runs
+    add their stage configs and stage-1 seed."""
     fields = dict(method=method, labels_per_class=lpc, seed=seed,
                   config=CONFIGS[method],
                   config_sha1=config_digest(osp.join(REPO, CONFIGS[method])),
@@ -351,7 +353,7 @@ def key_fields(method, lpc, seed, data, iters, extra=(), init=None):
                   cfg_options=method_options(
                       method, data.get('open_world', False)) + list(extra),
                   init=None if init is None else [init[0],
-                                                  sha1_file(init[1])],
+                                                  weights_digest(init[1])],
                   num_classes=data['num_classes'],
                   data={name: sha1_file(data[name]) for name in DATA_FILES})
     if data.get('time_stride', 1) != 1 and method not in TIMEBALANCE:
@@ -359,6 +361,7 @@ def key_fields(method, lpc, seed, data, iters, extra=(), init=None):
             osp.join(REPO, CONFIGS[method]), data['time_stride']))
     if method in TIMEBALANCE:
         fields['stage_configs_sha1'] = stage_digest()
+        fields['ssl_seed'] = SSL_SEED
     if method in ROUND_METHODS:
         fields['aligner_ssl_config_sha1'] = config_digest(
             osp.join(REPO, ALIGNER_SSL_CONFIG))
@@ -464,23 +467,36 @@ def round_stats(run_dir):
     return sorted(stats, key=lambda s: s['round'])
 
 
+#: stage 1 needs no labels: it is trained once per data set (every training
+#: video), with this training seed, and shared by every split and split
+#: seed, as the paper pretrains once per data set; the split seed is the
+#: training seed of everything after it
+SSL_SEED = 0
+SSL_STAGES = ('ssl_distinctive', 'ssl_invariant')
+
+
+def ssl_dir_of(data, iters, out_dir, extra=()):
+    """``OUT/ssl/<key>``: the stage-1 runs, named by a key of what changes
+    them (stage configs, iterations, options, the videos, the seed)."""
+    key = cache_key(dict(stages=stage_digest(), iters=iters,
+                         extra=list(extra), seed=SSL_SEED,
+                         videos=sha1_file(data['all_labels'])))[:10]
+    return osp.join(out_dir, 'ssl', key)
+
+
 def timebalance_command(python, method, lpc, seed, data, iters, out_dir,
                         run_dir, extra=(), stop_after=None):
-    """``tools/timebalance/train.py`` for one split: stage-1 runs shared by
-    every split of the seed (``OUT/ssl/<key>/seed<s>``, trained on every
-    training video), teachers and scores per split
-    (``OUT/timebalance/<key>/<k>pc_seed<s>``), the student in ``run_dir``.
-    The shared directories are named by a key of what changes them."""
-    ssl_key = cache_key(dict(stages=stage_digest(), iters=iters,
-                             extra=list(extra),
-                             videos=sha1_file(data['all_labels'])))[:10]
-    split_key = cache_key(dict(ssl=ssl_key, data={
+    """``tools/timebalance/train.py`` for one split: the stage-1 runs shared
+    by every split (``OUT/ssl/<key>``, trained on every training video),
+    teachers and scores per split (``OUT/timebalance/<key>/<k>pc_seed<s>``),
+    the student in ``run_dir``."""
+    ssl_dir = ssl_dir_of(data, iters, out_dir, extra)
+    split_key = cache_key(dict(ssl=osp.basename(ssl_dir), data={
         n: sha1_file(data[n]) for n in ('labeled', 'unlabeled')}))[:10]
-    ssl_dir = osp.join(out_dir, 'ssl', ssl_key, f'seed{seed}')
     words = [python, osp.join(REPO, 'tools', 'timebalance', 'train.py'),
              '--data', data['data_root'], '--seed', str(seed),
-             '--iters', str(iters), '--ssl-work-dir', ssl_dir,
-             '--ssl-ann', data['all_labels']]
+             '--ssl-seed', str(SSL_SEED), '--iters', str(iters),
+             '--ssl-work-dir', ssl_dir, '--ssl-ann', data['all_labels']]
     if stop_after:
         return words + ['--work-dir', ssl_dir, '--stop-after', stop_after,
                         '--cfg-options'], ssl_dir
@@ -492,19 +508,113 @@ def timebalance_command(python, method, lpc, seed, data, iters, out_dir,
     return words + ['--cfg-options'], stages
 
 
-def ssl_init(python, method, seed, data, iters, out_dir, extra=()):
+def stage_one(python, data, iters, out_dir, extra=(), reuse=None,
+              last='ssl_invariant'):
+    """Make TimeBalance's stage-1 runs up to ``last`` DONE in
+    ``OUT/ssl/<key>``, one stage at a time; returns that directory.
+
+    Each finished stage leaves ``OUT/ssl/<key>/<stage>.pth`` (its final
+    weights, no optimizer state: 9 MB for the tiny R3D-18) and
+    ``<stage>.json`` (how it was trained). Committed beside a sweep's
+    records (``docs/benchmark/<family>/ssl/<key>/``), they let ``--reuse``
+    on a fresh checkout restore the stage instead of training it again,
+    so that a stage-1 run (80 min per teacher on 2 cores) is paid once
+    across sessions."""
+    ssl_dir = ssl_dir_of(data, iters, out_dir, extra)
+    committed = osp.join(osp.dirname(osp.abspath(reuse)), 'ssl',
+                         osp.basename(ssl_dir)) if reuse else None
+    for stage in SSL_STAGES[:SSL_STAGES.index(last) + 1]:
+        stage_dir = osp.join(ssl_dir, stage)
+        if not osp.isfile(osp.join(stage_dir, 'DONE')):
+            if committed and osp.isfile(osp.join(committed, f'{stage}.pth')):
+                restore_stage(committed, stage, ssl_dir)
+                print(f'   {stage}: restored from {committed}', flush=True)
+                continue
+            command, _ = timebalance_command(
+                python, 'timebalance', None, SSL_SEED, data, iters, out_dir,
+                None, extra, stop_after=stage)
+            os.makedirs(ssl_dir, exist_ok=True)
+            start = time.time()
+            with open(osp.join(ssl_dir, 'train.log'), 'a') as log:
+                subprocess.run(command + format_options(
+                    stage_schedule_options(iters)) + list(extra), check=True,
+                    cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+            export_stage(ssl_dir, stage, dict(
+                command=relative(command), iters=iters,
+                cfg_options=relative(format_options(
+                    stage_schedule_options(iters)) + list(extra)),
+                wall_s=round(time.time() - start, 1)))
+    return ssl_dir
+
+
+def export_stage(ssl_dir, stage, meta):
+    """``ssl_dir/<stage>.pth``: the finished stage's weights alone, and
+    ``<stage>.json``: ``meta``, the checkpoint's name, the provenance and
+    the stage's last logged loss."""
+    import torch
+    from mmengine.runner.checkpoint import _load_checkpoint
+    import mmsemi_action  # noqa: F401  (checkpoint loading, torch >= 2.6)
+    stage_dir = osp.join(ssl_dir, stage)
+    with open(osp.join(stage_dir, 'last_checkpoint')) as f:
+        checkpoint = f.read().strip()
+    state = _load_checkpoint(checkpoint, map_location='cpu')
+    torch.save(dict(state_dict=state['state_dict'],
+                    meta=dict(iter=state.get('meta', {}).get('iter'))),
+               osp.join(ssl_dir, f'{stage}.pth'))
+    meta = dict(meta, stage=stage, checkpoint=osp.basename(checkpoint),
+                weights_sha1=weights_digest(osp.join(ssl_dir,
+                                                     f'{stage}.pth')),
+                **last_scalars(stage_dir), **provenance())
+    with open(osp.join(ssl_dir, f'{stage}.json'), 'w') as f:
+        json.dump(meta, f, indent=1, sort_keys=True)
+        f.write('\n')
+
+
+def restore_stage(committed, stage, ssl_dir):
+    """A finished stage from its committed weights: the checkpoint under
+    its original name, ``last_checkpoint`` and ``DONE``, as the training
+    left them (``tools/timebalance/train.py`` then skips it)."""
+    with open(osp.join(committed, f'{stage}.json')) as f:
+        meta = json.load(f)
+    weights = osp.join(committed, f'{stage}.pth')
+    if weights_digest(weights) != meta['weights_sha1']:
+        raise ValueError(f'{weights}: its tensors do not match '
+                         f'weights_sha1 in {stage}.json')
+    stage_dir = osp.join(ssl_dir, stage)
+    os.makedirs(stage_dir, exist_ok=True)
+    checkpoint = osp.join(stage_dir, meta['checkpoint'])
+    shutil.copyfile(weights, checkpoint)
+    for name in (f'{stage}.pth', f'{stage}.json'):
+        shutil.copyfile(osp.join(committed, name), osp.join(ssl_dir, name))
+    with open(osp.join(stage_dir, 'last_checkpoint'), 'w') as f:
+        f.write(checkpoint)
+    open(osp.join(stage_dir, 'DONE'), 'w').close()
+
+
+def weights_digest(path):
+    """sha1 of a checkpoint's tensors (names, dtypes, shapes, values): the
+    same weights give the same digest whatever file or path holds them."""
+    import torch
+    from mmengine.runner.checkpoint import _load_checkpoint
+    import mmsemi_action  # noqa: F401
+    state = _load_checkpoint(path, map_location='cpu')
+    state = state.get('state_dict', state)
+    digest = hashlib.sha1()
+    for name in sorted(state):
+        tensor = state[name].detach().contiguous()
+        digest.update(f'{name}:{tensor.dtype}:{tuple(tensor.shape)}'
+                      .encode())
+        digest.update(tensor.view(torch.uint8).numpy().tobytes()
+                      if tensor.numel() else b'')
+    return digest.hexdigest()
+
+
+def ssl_init(python, method, data, iters, out_dir, extra=(), reuse=None):
     """``('ssl', checkpoint)``: f_D's stage-1 backbone (TimeBalance's
     student initialisation) under ``method``'s prefix, pretrained once per
-    data set and seed (shared with TimeBalance runs)."""
-    command, ssl_dir = timebalance_command(
-        python, 'timebalance', None, seed, data, iters, out_dir, None, extra,
-        stop_after='ssl_distinctive')
-    if not osp.isfile(osp.join(ssl_dir, 'ssl_distinctive', 'DONE')):
-        os.makedirs(ssl_dir, exist_ok=True)
-        with open(osp.join(ssl_dir, 'train.log'), 'a') as log:
-            subprocess.run(command + format_options(
-                stage_schedule_options(iters)) + list(extra), check=True,
-                cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    data set (shared with TimeBalance runs and every split)."""
+    ssl_dir = stage_one(python, data, iters, out_dir, extra, reuse,
+                        last='ssl_distinctive')
     prefix = INIT_PREFIX.get(method, 'student.')
     out = osp.join(ssl_dir, f'init_{prefix.rstrip(".") or "recognizer"}.pth')
     if not osp.isfile(out):
@@ -597,6 +707,7 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
              '--work-dir', run_dir, '--seed', str(seed), '--cfg-options']
     train_options = options
     if method in TIMEBALANCE:  # its stages set data and heads themselves
+        stage_one(python, data, iters, out_dir, extra, reuse)
         train, _ = timebalance_command(python, method, lpc, seed, data,
                                        iters, out_dir, run_dir, extra)
         train_options = format_options(
@@ -926,7 +1037,7 @@ def main(argv=None):
                         default='scratch',
                         help='ssl: every method starts from TimeBalance\'s '
                         'self-supervised f_D backbone (stage 1, trained once '
-                        'per data set and seed on every training video; '
+                        'per data set on every training video; '
                         'needs 32-frame room: --preset long)')
     parser.add_argument('--out', help='the sweep\'s directory')
     parser.add_argument('--report', metavar='DIR',
@@ -936,7 +1047,9 @@ def main(argv=None):
                         help='a directory of committed records (e.g. '
                         'docs/benchmark/coarse/records): a run whose record '
                         'there has the same cache key is not rerun, so a '
-                        'sweep continues on a fresh checkout')
+                        'sweep continues on a fresh checkout; TimeBalance\'s '
+                        'stage-1 weights committed in RECORDS/../ssl/<key>/ '
+                        'are restored instead of retrained')
     parser.add_argument('--readme', metavar='README.md',
                         help='with --report: also put the tables into this '
                         'file\'s benchmark-results block')
@@ -987,8 +1100,8 @@ def main(argv=None):
         for method in args.methods:
             print(f'== {method} labels/class={lpc} seed={seed}', flush=True)
             if args.init == 'ssl' and method not in TIMEBALANCE:
-                init = ssl_init(python, method, seed, data, args.iters,
-                                args.out, args.cfg_options)
+                init = ssl_init(python, method, data, args.iters,
+                                args.out, args.cfg_options, args.reuse)
             row = run_one(method, lpc, seed, data, args.iters, args.out,
                           python, args.cfg_options, init=init,
                           family=family, reuse=args.reuse)

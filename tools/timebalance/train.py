@@ -11,6 +11,7 @@
 
     python tools/timebalance/train.py --work-dir work_dirs/timebalance \
         [--data data/synthetic-long] [--split DIR] [--seed N] [--iters N] \
+        [--ssl-seed N] \
         [--cfg-options K=V ...] [--student-cfg-options K=V ...]
     # the paper's settings, e.g. UCF101 10% with R3D-50 (paths in configs)
     C=configs/timebalance/timebalance; S=r3d50_8xb4-250e_ucf101
@@ -122,6 +123,9 @@ def main(argv=None):
     parser.add_argument('--split', help='DIR with the labeled.txt and '
                         'unlabeled.txt to use (default: --data)')
     parser.add_argument('--seed', type=int, help='seed of every run')
+    parser.add_argument('--ssl-seed', type=int,
+                        help='seed of the stage-1 runs (default: --seed); '
+                        'runs sharing --ssl-work-dir should give the same')
     parser.add_argument('--iters', type=int,
                         help='iterations of every training run')
     parser.add_argument('--cfg-options', nargs='+', default=[],
@@ -171,7 +175,7 @@ def main(argv=None):
     for obj in ('distinctive', 'invariant'):
         ssl[obj] = last_checkpoint(
             train(f'ssl_{obj}', ssl_configs[obj], ssl_work, common + ssl_data,
-                  args.seed))
+                  args.seed if args.ssl_seed is None else args.ssl_seed))
         if stop(f'ssl_{obj}'):
             return
 
