@@ -667,3 +667,43 @@ def test_paper_configs_follow_sec_4_2_and_supp_b(backbone, data, ssl_epochs,
             '.py'))
         assert teacher.train_dataloader.dataset.ann_file == split
         schedule_is_the_papers(teacher)
+
+
+def test_scoring_crops_the_centre_of_each_clip():
+    """Stage 2 reads each clip as test time would: the paper config's
+    random resized crop + 224 x 224 resize becomes the centred 224 crop of
+    the 256-short-side frame (no squash of a 4:3 frame, no flip or
+    jitter); on a frame with a horizontal ramp the crop's columns are the
+    middle ones."""
+    import sys
+
+    from mmaction.registry import TRANSFORMS
+    from mmengine.dataset import Compose
+    sys.path.insert(0, osp.join(REPO, 'tools', 'timebalance'))
+    import score_videos
+    cfg = Config.fromfile(osp.join(
+        REPO, 'configs/timebalance/timebalance-ssl-distinctive_r3d50_'
+        '8xb4-250e_ucf101.py'))
+    pipeline = score_videos.scoring_pipeline(cfg, 4)
+    (branches, ) = [t for t in pipeline if t['type'] == 'MultiBranch']
+    spatial = [t for t in branches['clip_0']
+               if t['type'] in ('Resize', 'CenterCrop')]
+    assert [t['type'] for t in branches['clip_0']] == [
+        'SelectViewFrames', 'Resize', 'CenterCrop', 'FormatShape',
+        'PackActionInputs']
+    (decode_resize, ) = [t for t in pipeline if t['type'] == 'Resize']
+    assert decode_resize['scale'] == (-1, 256)
+    # a 320 x 240 frame whose pixel value is its column index
+    ramp = np.tile(np.arange(320, dtype=np.float32)[None, :, None],
+                   (240, 1, 3))
+    out = Compose([TRANSFORMS.build(decode_resize)] +
+                  [TRANSFORMS.build(t) for t in spatial])(dict(
+                      imgs=[ramp], img_shape=(240, 320),
+                      modality='RGB'))
+    (img, ) = out['imgs']
+    assert img.shape[:2] == (224, 224)
+    # 320 x 240 -> 341 x 256 -> 299 x 224 -> columns 37.5..261.5 of 299,
+    # i.e. source columns 40..279 of 320: the centre, the ramp's slope kept
+    cols = img[112, :, 0]
+    assert cols[0] == pytest.approx(40, abs=1.5)
+    assert cols[-1] == pytest.approx(279, abs=1.5)

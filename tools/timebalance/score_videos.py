@@ -7,8 +7,10 @@ video (Eq. 5-6) from the two self-supervised teachers of stage 1.
 
 Every video of the training lists of ``INVARIANT_CONFIG`` (labeled and
 unlabeled alike) gives its ``n`` consecutive clips, sampled as in stage 1
-but deterministically (centred span, no random crop or colour jitter: only
-the resizing of the stage-1 branch pipeline is kept); each teacher projects
+but deterministically (centred span, no flip or colour jitter; a random
+crop followed by a fixed-size ``Resize`` becomes the largest centred crop
+of that size, so frames keep their aspect ratio instead of being squashed);
+each teacher projects
 them (one forward per clip and teacher, eval mode) and ``s`` is the mean
 off-diagonal cosine similarity of both teachers' ``n x n`` matrices. The
 output maps each video's path (as listed, after ``data_prefix``) to ``s``
@@ -42,6 +44,37 @@ from mmsemi_action.models.temporal_similarity import \
 #: transforms of a stage-1 branch pipeline kept for scoring (deterministic)
 KEEP = ('SelectViewFrames', 'Resize', 'CenterCrop', 'FormatShape',
         'PackActionInputs')
+#: random crops: replaced with their deterministic counterpart
+RANDOM_CROPS = ('RandomCrop', 'RandomResizedCrop', 'MultiScaleCrop')
+
+
+def deterministic_branch(transforms: list) -> list:
+    """A branch pipeline without its random transforms. A random crop
+    followed by ``Resize(scale=(w, h), keep_ratio=False)`` (the stage-1
+    configs' crop-then-resize) becomes the largest centred ``w x h`` crop:
+    ``Resize`` of the short side to ``max(w, h)``, then ``CenterCrop`` --
+    the test-time counterpart of a random crop, not a squash of the whole
+    frame (which would change the aspect ratio of non-square videos);
+    ``RandomCrop(size)`` becomes ``CenterCrop(size)``. Other random
+    transforms are dropped."""
+    out, cropped = [], False
+    for t in transforms:
+        if t['type'] == 'RandomCrop':
+            out.append(dict(type='CenterCrop', crop_size=t['size']))
+            continue
+        if t['type'] in RANDOM_CROPS:
+            cropped = True
+            continue
+        if cropped and t['type'] == 'Resize' and not t.get(
+                'keep_ratio', True) and isinstance(t['scale'], (list, tuple)):
+            w, h = t['scale']
+            out += [dict(type='Resize', scale=(-1, max(w, h))),
+                    dict(type='CenterCrop', crop_size=(w, h))]
+            cropped = False
+            continue
+        if t['type'] in KEEP:
+            out.append(t)
+    return out
 
 
 def scoring_pipeline(cfg: Config, num_clips: int) -> list:
@@ -56,7 +89,7 @@ def scoring_pipeline(cfg: Config, num_clips: int) -> list:
             names = [f'clip_{t}' for t in range(num_clips)]
             transform = dict(
                 type='MultiBranch', branch_field=names,
-                **{name: [t for t in transform[name] if t['type'] in KEEP]
+                **{name: deterministic_branch(transform[name])
                    for name in names})
         out.append(transform)
     return out
