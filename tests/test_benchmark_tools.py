@@ -157,20 +157,26 @@ else:
 """
 
 
+def _stand_in(tmp_path, script, num_classes):
+    """A stand-in interpreter from ``script`` (it logs its calls to the
+    returned file) and a data dict of one-line annotation files."""
+    calls = tmp_path / 'calls.txt'
+    python = tmp_path / 'python'
+    python.write_text(script.format(python=sys.executable, calls=str(calls)))
+    python.chmod(0o755)
+    data = dict(data_root=str(tmp_path), num_classes=num_classes)
+    for name in _suite().DATA_FILES:
+        data[name] = str(tmp_path / f'{name}.txt')
+        (tmp_path / f'{name}.txt').write_text('videos/0.mp4 0\n')
+    return calls, python, data
+
+
 def test_a_changed_option_misses_the_cache(tmp_path):
     """run_one through a stand-in interpreter: the same options reuse the
     finished run; iterations, cfg-options, init or a data file's contents
     changed rerun it and move the old run aside."""
     sb = _suite()
-    calls = tmp_path / 'calls.txt'
-    python = tmp_path / 'python'
-    python.write_text(FAKE_PYTHON.format(python=sys.executable,
-                                         calls=str(calls)))
-    python.chmod(0o755)
-    data = dict(data_root=str(tmp_path), num_classes=4)
-    for name in sb.DATA_FILES:
-        data[name] = str(tmp_path / f'{name}.txt')
-        (tmp_path / f'{name}.txt').write_text('videos/0.mp4 0\n')
+    calls, python, data = _stand_in(tmp_path, FAKE_PYTHON, num_classes=4)
     out = str(tmp_path / 'out')
 
     def run(**kwargs):
@@ -269,15 +275,8 @@ def test_stage_one_is_exported_and_restored_on_a_fresh_checkout(tmp_path):
     ``--reuse`` beside committed weights restores them, trains nothing and
     gives --init runs the same weights; tampered weights are refused."""
     sb = _suite()
-    calls = tmp_path / 'calls.txt'
-    python = tmp_path / 'python'
-    python.write_text(FAKE_TIMEBALANCE.format(python=sys.executable,
-                                              calls=str(calls)))
-    python.chmod(0o755)
-    data = dict(data_root=str(tmp_path), num_classes=8)
-    for name in sb.DATA_FILES:
-        (tmp_path / f'{name}.txt').write_text('videos/0.mp4 0\n')
-        data[name] = str(tmp_path / f'{name}.txt')
+    calls, python, data = _stand_in(tmp_path, FAKE_TIMEBALANCE,
+                                    num_classes=8)
 
     def runs():
         return calls.read_text().count('\n') if calls.exists() else 0
