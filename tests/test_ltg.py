@@ -247,8 +247,11 @@ def test_bad_pseudo_label_source_is_rejected():
 # ---------------------------------------------------------- paper configs
 @pytest.mark.parametrize('name, epochs, warmup_epochs, train_videos', [
     ('ltg_r3d18_8xb10-180e_ucf101-5percent', 180, 30, 9537),
+    ('ltg_r3d18_8xb10-180e_ucf101-10percent', 180, 30, 9537),
+    ('ltg_r3d18_8xb10-180e_ucf101-20percent', 180, 30, 9537),
     ('ltg_r3d18_8xb10-180e_ucf101-50percent', 180, 30, 9537),
     ('ltg_r3d18_8xb10-360e_hmdb51-40percent', 360, 60, 3570),
+    ('ltg_r3d18_8xb10-360e_hmdb51-50percent', 360, 60, 3570),
     ('ltg_r3d18_8xb10-360e_hmdb51-60percent', 360, 60, 3570),
     # Kinetics-400: the authors' 45 / 90 epochs, warm-ups at UCF101's 1/6
     ('ltg_r3d18_8xb10-270k-iter_kinetics400-1percent', 45, 7.5, 240000),
@@ -326,3 +329,38 @@ def test_unlabeled_ground_truth_changes_no_loss_and_no_gradient(source):
         not torch.equal(torch.as_tensor(losses[k]),
                         torch.as_tensor(other[0][k]))
         for k in logged for other in others)
+
+
+def test_precise_bn_reads_unlabeled_videos_with_the_val_pipeline(
+        tiny_coarse, tmp_path):
+    """LTG's ``SemiPreciseBNHook(source='unlabeled')`` loader: the unlabeled
+    list, the validation pipeline (one centred clip per video, no
+    branches), shuffled, the training batch size."""
+    from types import SimpleNamespace
+
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+
+    from conftest import REPO
+    from mmsemi_action.engine.hooks import SemiPreciseBNHook
+    from test_end_to_end import tiny_cfg
+    cfg = tiny_cfg(f'{REPO}/configs/ltg/ltg_r3d18-tiny_1xb16-2k-iter_'
+                   'synthetic-coarse.py', tiny_coarse, tmp_path)
+    assert isinstance(cfg, Config)
+    (hook_cfg, ) = [h for h in cfg.custom_hooks
+                    if h.type == 'SemiPreciseBNHook']
+    assert hook_cfg.source == 'unlabeled'
+    hook = SemiPreciseBNHook(source='unlabeled')
+    runner = SimpleNamespace(cfg=cfg, seed=0,
+                             build_dataloader=Runner.build_dataloader)
+    loader = hook._precise_bn_loader(runner)
+    dataset = loader.dataset
+    assert dataset.ann_file == f'{tiny_coarse}/unlabeled.txt'
+    assert [t.__class__.__name__ for t in dataset.pipeline.transforms] == [
+        t['type'] for t in cfg.val_dataloader.dataset.pipeline]
+    assert loader.batch_size == cfg.train_dataloader.batch_size
+    batch = next(iter(loader))
+    inputs = batch['inputs']
+    assert isinstance(inputs, list) and inputs[0].shape[:2] == (1, 3)
+    # the val pipeline is deterministic: the same video twice, equal clips
+    assert torch.equal(dataset[0]['inputs'], dataset[0]['inputs'])

@@ -349,7 +349,6 @@ def test_scores_cover_every_training_video_and_resume(tiny_long, tmp_path):
               for source in ('labeled', 'unlabeled')
               for line in open(f'{tiny_long}/{source}.txt') if line.strip()]
     assert sorted(whole) == sorted(listed) and len(listed) == 32
-    assert all(-1 <= s <= 1 for s in whole.values())
     assert len(set(round(s, 6) for s in whole.values())) > 1
 
     dataset = DATASETS.build(dict(
