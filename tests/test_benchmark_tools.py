@@ -193,27 +193,29 @@ def test_a_changed_option_misses_the_cache(tmp_path):
         0.75, 0.25, 0.5)
     assert trainings() == 1 and calls.read_text().count('test.py') == 2
     assert run() == first and trainings() == 1  # cache hit
-    run(iters=6)
+    run(family='fine')  # the same lists, another family's videos
     assert trainings() == 2
-    run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'])
+    run(iters=6)
     assert trainings() == 3
+    run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'])
+    assert trainings() == 4
     ssl = tmp_path / 'ssl.pth'
     torch.save(dict(state_dict=dict(w=torch.zeros(2))), ssl)
     init = ('ssl', str(ssl))
     run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'], init=init)
-    assert trainings() == 4
+    assert trainings() == 5
     # the same tensors in another file: a hit; other tensors: a miss
     torch.save(dict(state_dict=dict(w=torch.zeros(2)), meta=dict(a=1)), ssl)
     run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'], init=init)
-    assert trainings() == 4
+    assert trainings() == 5
     torch.save(dict(state_dict=dict(w=torch.ones(2))), ssl)
     run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'], init=init)
-    assert trainings() == 5
+    assert trainings() == 6
     (tmp_path / 'labeled.txt').write_text('videos/1.mp4 0\n')
     last = run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'],
                init=init)
-    assert trainings() == 6
-    assert len(os.listdir(osp.join(out, 'runs', 'stale'))) == 5
+    assert trainings() == 7
+    assert len(os.listdir(osp.join(out, 'runs', 'stale'))) == 6
     # the record is compact and says how to rerun the run
     record = (tmp_path / 'out' / 'records' / 'fixmatch_1pc_seed0.json')
     assert len(record.read_bytes()) < 8000
@@ -232,10 +234,10 @@ def test_a_changed_option_misses_the_cache(tmp_path):
     fresh = dict(out_dir=str(tmp_path / 'fresh'), reuse=str(committed))
     again = run(iters=6, extra=['model.semi_train_cfg.threshold=0.9'],
                 init=init, **fresh)
-    assert trainings() == 6 and again['key'] == last['key']
+    assert trainings() == 7 and again['key'] == last['key']
     run(iters=7, extra=['model.semi_train_cfg.threshold=0.9'], init=init,
         **fresh)  # another key: trained
-    assert trainings() == 7
+    assert trainings() == 8
 
 
 FAKE_TIMEBALANCE = r"""#!{python}
@@ -389,6 +391,11 @@ def test_cache_key_holds_open_world_and_time_stride_options(tmp_path):
                                           2000))
 
     assert key('finepseudo') != key('finepseudo', open_world=True)
+    # the generator numbers every family's videos alike: equal lists
+    fields = [sb.key_fields('fixmatch', 10, 0, data, 2000, family=f)
+              for f in ('coarse', 'fine')]
+    assert fields[0]['data'] == fields[1]['data']
+    assert sb.cache_key(fields[0]) != sb.cache_key(fields[1])
     assert key('supervised') != key('supervised', time_stride=4)
     fields = sb.key_fields('ltg', 10, 0, dict(data, time_stride=4), 2000)
     assert any(o.endswith('pair_offset=4')

@@ -71,7 +71,8 @@ def test_cpu_distributed_init_and_ddp(tmp_path):
             torch.nn.Linear(2, 2), device_ids=[int(os.environ['LOCAL_RANK'])])
         t = torch.ones(1)
         all_reduce(t)
-        print('OK', get_world_size(), torch.distributed.get_backend(), t.item())
+        print('OK', get_world_size(), torch.distributed.get_backend(),
+              t.item())
     ''')
     env = dict(os.environ, RANK='0', LOCAL_RANK='0', WORLD_SIZE='1',
                MASTER_ADDR='127.0.0.1', MASTER_PORT='29611')
@@ -139,7 +140,7 @@ def test_cpu_distributed_fix_is_needed_without_the_plugin():
     res = _without_plugin('''
         from mmengine.dist import init_dist
         init_dist('pytorch', backend='nccl')
-    ''', RANK='0', LOCAL_RANK='0', WORLD_SIZE='1', MASTER_ADDR='127.0.0.1',
-        MASTER_PORT='29612')
+    ''', RANK='0', LOCAL_RANK='0', WORLD_SIZE='1',
+                          MASTER_ADDR='127.0.0.1', MASTER_PORT='29612')
     assert res.returncode != 0, res.stdout[-1500:]
     assert 'fix_mmengine_cpu_distributed' in compat.APPLIED

@@ -117,8 +117,8 @@ def test_published_list_formats(tmp_path):
         ('ApplyEyeMakeup/v_1.avi', 0), ('YoYo/v_2.avi', 100)]
     csv = tmp_path / 'split.csv'
     csv.write_text('path,label\na/b.avi,3\nc/d.avi,4\n')
-    assert read_annotations(str(csv), 'csv') == [('a/b.avi', 3),
-                                                  ('c/d.avi', 4)]
+    assert read_annotations(str(csv), 'csv') == [
+        ('a/b.avi', 3), ('c/d.avi', 4)]
     broken = tmp_path / 'broken.txt'
     broken.write_text('a.mp4 1\nb.mp4\n')
     with pytest.raises(ValueError, match='broken.txt:2'):

@@ -340,14 +340,18 @@ def config_digest(config):
     return hashlib.sha1(text.encode()).hexdigest()
 
 
-def key_fields(method, lpc, seed, data, iters, extra=(), init=None):
+def key_fields(method, lpc, seed, data, iters, extra=(), init=None,
+               family='custom'):
     """Everything that changes a run's result. Paths are left out: the data
-    enter by their annotation files' contents, the config by its resolved
+    enter by their family (the synthetic generator numbers every family's
+    videos alike, so the lists of ``coarse`` and ``fine`` are the same
+    bytes; for your own data, one ``--out`` per video set) and their
+    annotation files' contents, the config by its resolved
     contents (so moving ``OUT`` keeps the cache, editing a ``_base_`` file
     misses it), an ``--init`` checkpoint by its tensors; TimeBalance runs
     add their stage configs and stage-1 seed."""
-    fields = dict(method=method, labels_per_class=lpc, seed=seed,
-                  config=CONFIGS[method],
+    fields = dict(method=method, family=family, labels_per_class=lpc,
+                  seed=seed, config=CONFIGS[method],
                   config_sha1=config_digest(osp.join(REPO, CONFIGS[method])),
                   iters=iters,
                   cfg_options=method_options(
@@ -475,22 +479,23 @@ SSL_SEED = 0
 SSL_STAGES = ('ssl_distinctive', 'ssl_invariant')
 
 
-def ssl_dir_of(data, iters, out_dir, extra=()):
+def ssl_dir_of(data, iters, out_dir, extra=(), family='custom'):
     """``OUT/ssl/<key>``: the stage-1 runs, named by a key of what changes
-    them (stage configs, iterations, options, the videos, the seed)."""
+    them (stage configs, iterations, options, the family and its videos,
+    the seed)."""
     key = cache_key(dict(stages=stage_digest(), iters=iters,
-                         extra=list(extra), seed=SSL_SEED,
+                         extra=list(extra), seed=SSL_SEED, family=family,
                          videos=sha1_file(data['all_labels'])))[:10]
     return osp.join(out_dir, 'ssl', key)
 
 
 def timebalance_command(python, method, lpc, seed, data, iters, out_dir,
-                        run_dir, extra=(), stop_after=None):
+                        run_dir, extra=(), stop_after=None, family='custom'):
     """``tools/timebalance/train.py`` for one split: the stage-1 runs shared
     by every split (``OUT/ssl/<key>``, trained on every training video),
     teachers and scores per split (``OUT/timebalance/<key>/<k>pc_seed<s>``),
     the student in ``run_dir``."""
-    ssl_dir = ssl_dir_of(data, iters, out_dir, extra)
+    ssl_dir = ssl_dir_of(data, iters, out_dir, extra, family)
     split_key = cache_key(dict(ssl=osp.basename(ssl_dir), data={
         n: sha1_file(data[n]) for n in ('labeled', 'unlabeled')}))[:10]
     words = [python, osp.join(REPO, 'tools', 'timebalance', 'train.py'),
@@ -509,7 +514,7 @@ def timebalance_command(python, method, lpc, seed, data, iters, out_dir,
 
 
 def stage_one(python, data, iters, out_dir, extra=(), reuse=None,
-              last='ssl_invariant'):
+              last='ssl_invariant', family='custom'):
     """Make TimeBalance's stage-1 runs up to ``last`` DONE in
     ``OUT/ssl/<key>``, one stage at a time; returns that directory.
 
@@ -520,7 +525,7 @@ def stage_one(python, data, iters, out_dir, extra=(), reuse=None,
     on a fresh checkout restore the stage instead of training it again,
     so that a stage-1 run (80 min per teacher on 2 cores) is paid once
     across sessions."""
-    ssl_dir = ssl_dir_of(data, iters, out_dir, extra)
+    ssl_dir = ssl_dir_of(data, iters, out_dir, extra, family)
     committed = osp.join(osp.dirname(osp.abspath(reuse)), 'ssl',
                          osp.basename(ssl_dir)) if reuse else None
     for stage in SSL_STAGES[:SSL_STAGES.index(last) + 1]:
@@ -532,7 +537,7 @@ def stage_one(python, data, iters, out_dir, extra=(), reuse=None,
                 continue
             command, _ = timebalance_command(
                 python, 'timebalance', None, SSL_SEED, data, iters, out_dir,
-                None, extra, stop_after=stage)
+                None, extra, stop_after=stage, family=family)
             os.makedirs(ssl_dir, exist_ok=True)
             start = time.time()
             with open(osp.join(ssl_dir, 'train.log'), 'a') as log:
@@ -609,12 +614,13 @@ def weights_digest(path):
     return digest.hexdigest()
 
 
-def ssl_init(python, method, data, iters, out_dir, extra=(), reuse=None):
+def ssl_init(python, method, data, iters, out_dir, extra=(), reuse=None,
+             family='custom'):
     """``('ssl', checkpoint)``: f_D's stage-1 backbone (TimeBalance's
     student initialisation) under ``method``'s prefix, pretrained once per
     data set (shared with TimeBalance runs and every split)."""
     ssl_dir = stage_one(python, data, iters, out_dir, extra, reuse,
-                        last='ssl_distinctive')
+                        last='ssl_distinctive', family=family)
     prefix = INIT_PREFIX.get(method, 'student.')
     out = osp.join(ssl_dir, f'init_{prefix.rstrip(".") or "recognizer"}.pth')
     if not osp.isfile(out):
@@ -671,7 +677,7 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
     loaded with ``load_from``."""
     run_dir = run_dir_of(out_dir, method, lpc, seed,
                          open_world=data.get('open_world', False))
-    fields = key_fields(method, lpc, seed, data, iters, extra, init)
+    fields = key_fields(method, lpc, seed, data, iters, extra, init, family)
     key = cache_key(fields)
     record = retire(run_dir, key, fields)
     committed = osp.join(reuse or '', osp.basename(run_dir) + '.json')
@@ -707,9 +713,10 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
              '--work-dir', run_dir, '--seed', str(seed), '--cfg-options']
     train_options = options
     if method in TIMEBALANCE:  # its stages set data and heads themselves
-        stage_one(python, data, iters, out_dir, extra, reuse)
+        stage_one(python, data, iters, out_dir, extra, reuse, family=family)
         train, _ = timebalance_command(python, method, lpc, seed, data,
-                                       iters, out_dir, run_dir, extra)
+                                       iters, out_dir, run_dir, extra,
+                                       family=family)
         train_options = format_options(
             stage_schedule_options(iters)) + list(extra)
     # the val split is evaluated by the same test loop, pointed at val
@@ -1101,7 +1108,8 @@ def main(argv=None):
             print(f'== {method} labels/class={lpc} seed={seed}', flush=True)
             if args.init == 'ssl' and method not in TIMEBALANCE:
                 init = ssl_init(python, method, data, args.iters,
-                                args.out, args.cfg_options, args.reuse)
+                                args.out, args.cfg_options, args.reuse,
+                                family)
             row = run_one(method, lpc, seed, data, args.iters, args.out,
                           python, args.cfg_options, init=init,
                           family=family, reuse=args.reuse)
