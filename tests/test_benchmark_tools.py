@@ -466,3 +466,36 @@ def test_time_stride_reaches_hook_pipelines_and_offsets(tmp_path):
     assert cfg.custom_hooks[1].pipeline[0].frame_interval == 12
     assert cfg.train_dataloader.dataset.pipeline[1].views.b == dict(
         clip_len=4, frame_interval=8, shift=32)
+
+
+def test_custom_data_without_test_list_falls_back_to_val_with_a_warning(
+        tmp_path, capsys):
+    """``--data DIR``: test.txt when present; without it val.txt serves as
+    both, with a warning that says so; a missing labeled list is refused
+    with its path."""
+    import argparse
+    import warnings
+    sb = _suite()
+    data_dir = tmp_path / 'data'
+    data_dir.mkdir()
+    for name, label in (('labeled', 0), ('unlabeled', 1), ('val', 0)):
+        (data_dir / f'{name}.txt').write_text(f'v/{name}.mp4 {label}\n')
+    args = argparse.Namespace(data=str(data_dir), out=str(tmp_path / 'out'),
+                              seeds=[0, 1])
+    (tmp_path / 'out').mkdir()
+    parser = argparse.ArgumentParser()
+    with pytest.warns(UserWarning, match='val.txt is used as test too'):
+        settings = sb.custom_settings(parser, args)
+    assert [s[:2] for s in settings] == [('custom', 0), ('custom', 1)]
+    data = settings[0][2]
+    assert data['test'] == data['val'] == str(data_dir / 'val.txt')
+    assert data['num_classes'] == 2
+    (data_dir / 'test.txt').write_text('v/test.mp4 1\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        data = sb.custom_settings(parser, args)[0][2]
+    assert data['test'] == str(data_dir / 'test.txt')
+    (data_dir / 'labeled.txt').unlink()
+    with pytest.raises(SystemExit):
+        sb.custom_settings(parser, args)
+    assert f'{data_dir}/labeled.txt is missing' in capsys.readouterr().err
