@@ -15,9 +15,9 @@ process so that timings and peak memory do not mix:
   (the method's first network, one forward/backward on as many clips as
   the batch holds videos: its labeled and first unlabeled branch); the
   ratio ``iter / supervised`` is the price of the method;
-* the same two measured again alternately in one process (iteration,
-  floor, iteration, ...; twice as many calls), so that slow phases of a
-  shared machine affect both alike: the steadier ratio;
+* the same three measured again alternately in one process (iteration,
+  floor, supervised step, iteration, ...; twice as many calls), so that
+  slow phases of a shared machine affect them alike: the steadier ratios;
 * ``pipeline``: samples/s of the training pipeline as configured (one
   decode, all views), of the same views decoded once per view, and clips/s
   of one view alone;
@@ -262,10 +262,11 @@ def measure_iteration(method, mode, data_root, iters, mu=None, labeled=None,
     MessageHub.get_current_instance().update_info('iter', 10**6)
     before = peak_memory_mb()
     if mode == 'interleaved':
-        seconds = timed_alternately(method_step(cfg, batch, device),
-                                    floor_step(method, cfg, batch, device),
-                                    iters)
-        return dict(iter=seconds[0], floor=seconds[1])
+        seconds = timed_alternately(
+            (method_step(cfg, batch, device),
+             floor_step(method, cfg, batch, device),
+             supervised_step(method, cfg, batch, device)), iters)
+        return dict(zip(('iter', 'floor', 'supervised'), seconds))
     step = dict(iter=method_step, floor=floor_step,
                 supervised=supervised_step)[mode]
     step = step(cfg, batch, device) if mode == 'iter' else step(
@@ -335,16 +336,16 @@ def supervised_step(method, cfg, batch, device):
     return lambda: recognizer.train_step(data, optim)
 
 
-def timed_alternately(step_a, step_b, iters):
-    """Medians of two steps run in turn in one process (A, B, A, B...), so
-    that slow phases of a shared machine hit both alike."""
-    times = ([], [])
+def timed_alternately(steps, iters):
+    """Medians of steps run in turn in one process (A, B, C, A, B, C...),
+    so that slow phases of a shared machine hit them alike."""
+    times = [[] for _ in steps]
     for i in range(iters + 2):
-        for k, step in enumerate((step_a, step_b)):
+        for k, step in enumerate(steps):
             seconds = timed(step, 1, warmup=0)
             if i >= 2:
                 times[k].append(seconds)
-    return statistics.median(times[0]), statistics.median(times[1])
+    return tuple(statistics.median(t) for t in times)
 
 
 def measure_pipeline(method, data_root, samples, cfg_options=None):
@@ -416,19 +417,24 @@ def report(results):
         '| method | iteration (ms) | floor (ms) | iteration / floor | '
         'iteration / floor, alternating in one process | '
         'supervised step (ms) | iteration / supervised | '
+        'iteration / supervised, alternating | '
         'peak mem, iteration (MB) | peak mem, floor (MB) |',
-        '|---|---|---|---|---|---|---|---|---|'
+        '|---|---|---|---|---|---|---|---|---|---|'
     ]
     for method, r in results['methods'].items():
         it, fl, alt = r['iter'], r['floor'], r['interleaved']
         sup = r.get('supervised')  # absent in files of earlier versions
         sup_ms = f'{1e3 * sup["seconds"]:.0f}' if sup else '-'
         sup_ratio = f'{it["seconds"] / sup["seconds"]:.2f}' if sup else '-'
+        # absent in files of earlier versions
+        alt_sup = f'{alt["iter"] / alt["supervised"]:.2f}' \
+            if 'supervised' in alt else '-'
         lines.append(
             f'| {method} | {1e3 * it["seconds"]:.0f} | '
             f'{1e3 * fl["seconds"]:.0f} | '
             f'{it["seconds"] / fl["seconds"]:.2f} | '
             f'{alt["iter"] / alt["floor"]:.2f} | {sup_ms} | {sup_ratio} | '
+            f'{alt_sup} | '
             f'{it["peak_mb"]:.0f} | {fl["peak_mb"]:.0f} |')
     lines += [
         '', '| method | views | samples/s, one decode | samples/s, decode '
