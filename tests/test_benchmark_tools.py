@@ -298,6 +298,11 @@ def test_stage_one_is_exported_and_restored_on_a_fresh_checkout(tmp_path):
         calls.read_text().split('\n')[1]
     assert sb.stage_one(str(python), data, 4, str(out)) == ssl_dir
     assert runs() == 2
+    # --ssl-per-seed: another seed, its own stage 1
+    per_seed = sb.stage_one(str(python), data, 4, str(out), ssl_seed=2,
+                            last='ssl_distinctive')
+    assert per_seed != ssl_dir and runs() == 3
+    assert '--ssl-seed 2' in calls.read_text().split('\n')[2]
     meta = json.loads(open(osp.join(ssl_dir, 'ssl_invariant.json')).read())
     assert (meta['checkpoint'], meta['loss'], meta['iters']) == (
         'iter_4.pth', 3.5, 4)
@@ -315,7 +320,7 @@ def test_stage_one_is_exported_and_restored_on_a_fresh_checkout(tmp_path):
     fresh = tmp_path / 'fresh'
     restored = sb.stage_one(str(python), data, 4, str(fresh),
                             reuse=str(docs / 'records'))
-    assert runs() == 2
+    assert runs() == 3
     for stage in sb.SSL_STAGES:
         with open(osp.join(restored, stage, 'last_checkpoint')) as f:
             ckpt = f.read().strip()
@@ -326,7 +331,7 @@ def test_stage_one_is_exported_and_restored_on_a_fresh_checkout(tmp_path):
     # other iterations: another key, both stages trained
     sb.stage_one(str(python), data, 5, str(fresh),
                  reuse=str(docs / 'records'))
-    assert runs() == 4
+    assert runs() == 5
     torch.save(dict(state_dict=dict(w=torch.zeros(3))),
                kept / 'ssl_distinctive.pth')
     with pytest.raises(ValueError, match='do not match weights_sha1'):

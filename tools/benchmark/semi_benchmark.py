@@ -10,8 +10,9 @@ runner and real configs, with the same backbone and iteration budget:
   base (Eq. 1-3, no ACL, no MTL) on the same clips;
 * ``timebalance`` and ``timebalance_avg`` (its plain-average ablation, the
   same teachers) through ``tools/timebalance/train.py``: stage 1 once per
-  data set (training seed ``SSL_SEED``, shared by every split; its weights
-  are committed so that ``--reuse`` restores it on a fresh checkout),
+  data set (training seed ``SSL_SEED``, shared by every split;
+  ``--ssl-per-seed``: once per split seed; its weights are committed so
+  that ``--reuse`` restores it on a fresh checkout),
   teachers and scores once per split (``--preset long``: the stage-1 clips
   need 32 frames);
 
@@ -341,7 +342,7 @@ def config_digest(config):
 
 
 def key_fields(method, lpc, seed, data, iters, extra=(), init=None,
-               family='custom'):
+               family='custom', ssl_seed=None):
     """Everything that changes a run's result. Paths are left out: the data
     enter by their family (the synthetic generator numbers every family's
     videos alike, so the lists of ``coarse`` and ``fine`` are the same
@@ -365,7 +366,7 @@ def key_fields(method, lpc, seed, data, iters, extra=(), init=None,
             osp.join(REPO, CONFIGS[method]), data['time_stride']))
     if method in TIMEBALANCE:
         fields['stage_configs_sha1'] = stage_digest()
-        fields['ssl_seed'] = SSL_SEED
+        fields['ssl_seed'] = SSL_SEED if ssl_seed is None else ssl_seed
     if method in ROUND_METHODS:
         fields['aligner_ssl_config_sha1'] = config_digest(
             osp.join(REPO, ALIGNER_SSL_CONFIG))
@@ -471,36 +472,40 @@ def round_stats(run_dir):
     return sorted(stats, key=lambda s: s['round'])
 
 
-#: stage 1 needs no labels: it is trained once per data set (every training
-#: video), with this training seed, and shared by every split and split
-#: seed, as the paper pretrains once per data set; the split seed is the
-#: training seed of everything after it
+#: stage 1 needs no labels: by default it is trained once per data set
+#: (every training video), with this training seed, and shared by every
+#: split and split seed, as the paper pretrains once per data set (and as
+#: 2 x 80 min of CPU per pretraining allow); ``--ssl-per-seed`` trains one
+#: per split seed instead. The split seed is the training seed of
+#: everything after it
 SSL_SEED = 0
 SSL_STAGES = ('ssl_distinctive', 'ssl_invariant')
 
 
-def ssl_dir_of(data, iters, out_dir, extra=(), family='custom'):
+def ssl_dir_of(data, iters, out_dir, extra=(), family='custom',
+               ssl_seed=SSL_SEED):
     """``OUT/ssl/<key>``: the stage-1 runs, named by a key of what changes
     them (stage configs, iterations, options, the family and its videos,
     the seed)."""
     key = cache_key(dict(stages=stage_digest(), iters=iters,
-                         extra=list(extra), seed=SSL_SEED, family=family,
+                         extra=list(extra), seed=ssl_seed, family=family,
                          videos=sha1_file(data['all_labels'])))[:10]
     return osp.join(out_dir, 'ssl', key)
 
 
 def timebalance_command(python, method, lpc, seed, data, iters, out_dir,
-                        run_dir, extra=(), stop_after=None, family='custom'):
+                        run_dir, extra=(), stop_after=None, family='custom',
+                        ssl_seed=SSL_SEED):
     """``tools/timebalance/train.py`` for one split: the stage-1 runs shared
     by every split (``OUT/ssl/<key>``, trained on every training video),
     teachers and scores per split (``OUT/timebalance/<key>/<k>pc_seed<s>``),
     the student in ``run_dir``."""
-    ssl_dir = ssl_dir_of(data, iters, out_dir, extra, family)
+    ssl_dir = ssl_dir_of(data, iters, out_dir, extra, family, ssl_seed)
     split_key = cache_key(dict(ssl=osp.basename(ssl_dir), data={
         n: sha1_file(data[n]) for n in ('labeled', 'unlabeled')}))[:10]
     words = [python, osp.join(REPO, 'tools', 'timebalance', 'train.py'),
              '--data', data['data_root'], '--seed', str(seed),
-             '--ssl-seed', str(SSL_SEED), '--iters', str(iters),
+             '--ssl-seed', str(ssl_seed), '--iters', str(iters),
              '--ssl-work-dir', ssl_dir, '--ssl-ann', data['all_labels']]
     if stop_after:
         return words + ['--work-dir', ssl_dir, '--stop-after', stop_after,
@@ -514,7 +519,7 @@ def timebalance_command(python, method, lpc, seed, data, iters, out_dir,
 
 
 def stage_one(python, data, iters, out_dir, extra=(), reuse=None,
-              last='ssl_invariant', family='custom'):
+              last='ssl_invariant', family='custom', ssl_seed=SSL_SEED):
     """Make TimeBalance's stage-1 runs up to ``last`` DONE in
     ``OUT/ssl/<key>``, one stage at a time; returns that directory.
 
@@ -525,7 +530,7 @@ def stage_one(python, data, iters, out_dir, extra=(), reuse=None,
     on a fresh checkout restore the stage instead of training it again,
     so that a stage-1 run (80 min per teacher on 2 cores) is paid once
     across sessions."""
-    ssl_dir = ssl_dir_of(data, iters, out_dir, extra, family)
+    ssl_dir = ssl_dir_of(data, iters, out_dir, extra, family, ssl_seed)
     committed = osp.join(osp.dirname(osp.abspath(reuse)), 'ssl',
                          osp.basename(ssl_dir)) if reuse else None
     for stage in SSL_STAGES[:SSL_STAGES.index(last) + 1]:
@@ -536,8 +541,9 @@ def stage_one(python, data, iters, out_dir, extra=(), reuse=None,
                 print(f'   {stage}: restored from {committed}', flush=True)
                 continue
             command, _ = timebalance_command(
-                python, 'timebalance', None, SSL_SEED, data, iters, out_dir,
-                None, extra, stop_after=stage, family=family)
+                python, 'timebalance', None, ssl_seed, data, iters, out_dir,
+                None, extra, stop_after=stage, family=family,
+                ssl_seed=ssl_seed)
             os.makedirs(ssl_dir, exist_ok=True)
             start = time.time()
             with open(osp.join(ssl_dir, 'train.log'), 'a') as log:
@@ -615,12 +621,13 @@ def weights_digest(path):
 
 
 def ssl_init(python, method, data, iters, out_dir, extra=(), reuse=None,
-             family='custom'):
+             family='custom', ssl_seed=SSL_SEED):
     """``('ssl', checkpoint)``: f_D's stage-1 backbone (TimeBalance's
     student initialisation) under ``method``'s prefix, pretrained once per
     data set (shared with TimeBalance runs and every split)."""
     ssl_dir = stage_one(python, data, iters, out_dir, extra, reuse,
-                        last='ssl_distinctive', family=family)
+                        last='ssl_distinctive', family=family,
+                        ssl_seed=ssl_seed)
     prefix = INIT_PREFIX.get(method, 'student.')
     out = osp.join(ssl_dir, f'init_{prefix.rstrip(".") or "recognizer"}.pth')
     if not osp.isfile(out):
@@ -670,14 +677,15 @@ def aligner_ssl(python, lpc, seed, data, iters, out_dir, extra=()):
 
 
 def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
-            init=None, family='custom', reuse=None):
+            init=None, family='custom', reuse=None, ssl_seed=SSL_SEED):
     """Train ``method`` on one split, evaluate its final checkpoint on the
     test and val splits; returns (and writes) the run's record. ``init``:
     ``None`` (the config's initialisation) or ``(label, checkpoint)``
     loaded with ``load_from``."""
     run_dir = run_dir_of(out_dir, method, lpc, seed,
                          open_world=data.get('open_world', False))
-    fields = key_fields(method, lpc, seed, data, iters, extra, init, family)
+    fields = key_fields(method, lpc, seed, data, iters, extra, init, family,
+                        ssl_seed)
     key = cache_key(fields)
     record = retire(run_dir, key, fields)
     committed = osp.join(reuse or '', osp.basename(run_dir) + '.json')
@@ -713,10 +721,11 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
              '--work-dir', run_dir, '--seed', str(seed), '--cfg-options']
     train_options = options
     if method in TIMEBALANCE:  # its stages set data and heads themselves
-        stage_one(python, data, iters, out_dir, extra, reuse, family=family)
+        stage_one(python, data, iters, out_dir, extra, reuse, family=family,
+                  ssl_seed=ssl_seed)
         train, _ = timebalance_command(python, method, lpc, seed, data,
                                        iters, out_dir, run_dir, extra,
-                                       family=family)
+                                       family=family, ssl_seed=ssl_seed)
         train_options = format_options(
             stage_schedule_options(iters)) + list(extra)
     # the val split is evaluated by the same test loop, pointed at val
@@ -1046,6 +1055,10 @@ def main(argv=None):
                         'self-supervised f_D backbone (stage 1, trained once '
                         'per data set on every training video; '
                         'needs 32-frame room: --preset long)')
+    parser.add_argument('--ssl-per-seed', action='store_true',
+                        help='TimeBalance\'s stage 1 once per split seed '
+                        '(trained with that seed) instead of once per data '
+                        'set (seed 0, shared by every split)')
     parser.add_argument('--out', help='the sweep\'s directory')
     parser.add_argument('--report', metavar='DIR',
                         help='only rebuild DIR/results.md, results.csv and '
@@ -1104,15 +1117,17 @@ def main(argv=None):
                      'count in configs/timebalance/ first')
     for lpc, seed, data in settings:
         init = None
+        ssl_seed = seed if args.ssl_per_seed else SSL_SEED
         for method in args.methods:
             print(f'== {method} labels/class={lpc} seed={seed}', flush=True)
             if args.init == 'ssl' and method not in TIMEBALANCE:
                 init = ssl_init(python, method, data, args.iters,
                                 args.out, args.cfg_options, args.reuse,
-                                family)
+                                family, ssl_seed)
             row = run_one(method, lpc, seed, data, args.iters, args.out,
                           python, args.cfg_options, init=init,
-                          family=family, reuse=args.reuse)
+                          family=family, reuse=args.reuse,
+                          ssl_seed=ssl_seed)
             print(f'   test top1={row["top1"]:.4f} '
                   f'val top1={row["val_top1"]:.4f}', flush=True)
     # the table covers every record in OUT, also those of methods,
