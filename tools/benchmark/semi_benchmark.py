@@ -474,8 +474,8 @@ def round_stats(run_dir):
 
 #: stage 1 needs no labels: by default it is trained once per data set
 #: (every training video), with this training seed, and shared by every
-#: split and split seed, as the paper pretrains once per data set (and as
-#: 2 x 80 min of CPU per pretraining allow); ``--ssl-per-seed`` trains one
+#: split and split seed, as the paper pretrains once per data set (they
+#: are the suite's two most expensive runs); ``--ssl-per-seed`` trains one
 #: per split seed instead. The split seed is the training seed of
 #: everything after it
 SSL_SEED = 0
@@ -528,8 +528,8 @@ def stage_one(python, data, iters, out_dir, extra=(), reuse=None,
     ``<stage>.json`` (how it was trained). Committed beside a sweep's
     records (``docs/benchmark/<family>/ssl/<key>/``), they let ``--reuse``
     on a fresh checkout restore the stage instead of training it again,
-    so that a stage-1 run (80 min per teacher on 2 cores) is paid once
-    across sessions."""
+    so that a stage-1 run (the suite's slowest, ``wall_s`` in its JSON)
+    is paid once across sessions."""
     ssl_dir = ssl_dir_of(data, iters, out_dir, extra, family, ssl_seed)
     committed = osp.join(osp.dirname(osp.abspath(reuse)), 'ssl',
                          osp.basename(ssl_dir)) if reuse else None
