@@ -258,9 +258,11 @@ for stage in ('ssl_distinctive', 'ssl_invariant'):
     if not os.path.isfile(os.path.join(stage_dir, 'DONE')):
         os.makedirs(os.path.join(stage_dir, 'vis_data'), exist_ok=True)
         ckpt = os.path.join(stage_dir, 'iter_4.pth')
-        torch.save(dict(state_dict=dict(w=torch.full((3, ), len(stage) * .5)),
-                        meta=dict(iter=4), optimizer=dict(s=torch.ones(9))),
-                   ckpt)
+        # a BatchNorm layer's state, 0-dim num_batches_tracked included
+        bn = torch.nn.BatchNorm1d(3).state_dict()
+        bn['weight'] = torch.full((3, ), len(stage) * .5)
+        torch.save(dict(state_dict=bn, meta=dict(iter=4),
+                        optimizer=dict(s=torch.ones(9))), ckpt)
         with open(os.path.join(stage_dir, 'last_checkpoint'), 'w') as f:
             f.write(ckpt)
         with open(os.path.join(stage_dir, 'vis_data', 'scalars.json'),
@@ -308,23 +310,36 @@ def test_stage_one_is_exported_and_restored_on_a_fresh_checkout(tmp_path):
         'iter_4.pth', 3.5, 4)
     exported = torch.load(osp.join(ssl_dir, 'ssl_invariant.pth'))
     assert set(exported) == {'state_dict', 'meta'}
-    assert torch.equal(exported['state_dict']['w'], torch.full((3, ), 6.5))
+    assert torch.equal(exported['state_dict']['weight'],
+                       torch.full((3, ), 6.5))
+    # a stage that finished but was not exported (killed in between) is
+    # exported on the next call, not trained again
+    os.remove(osp.join(ssl_dir, 'ssl_invariant.pth'))
+    sb.stage_one(str(python), data, 4, str(out))
+    assert runs() == 3 and sb.weights_digest(
+        osp.join(ssl_dir, 'ssl_invariant.pth')) == meta['weights_sha1']
     # committed beside the records; a fresh checkout restores both stages
     docs = tmp_path / 'docs' / 'coarse-long'
     (docs / 'records').mkdir(parents=True)
     kept = docs / 'ssl' / osp.basename(ssl_dir)
     kept.mkdir(parents=True)
-    for name in os.listdir(ssl_dir):  # what a session commits
-        if name.endswith(('.pth', '.json')):
-            shutil.copyfile(osp.join(ssl_dir, name), kept / name)
+    for stage in sb.SSL_STAGES:  # what a session commits
+        for ext in ('.pth', '.json'):
+            shutil.copyfile(osp.join(ssl_dir, stage + ext), kept / (
+                stage + ext))
     fresh = tmp_path / 'fresh'
+    # an interrupted training of f_D there: replaced by the restore
+    ssl_fresh = sb.ssl_dir_of(data, 4, str(fresh), family='custom')
+    os.makedirs(osp.join(ssl_fresh, 'ssl_distinctive'))
+    open(osp.join(ssl_fresh, 'ssl_distinctive', 'last_checkpoint'),
+         'w').write('iter_2.pth')
     restored = sb.stage_one(str(python), data, 4, str(fresh),
                             reuse=str(docs / 'records'))
-    assert runs() == 3
+    assert runs() == 3 and restored == ssl_fresh
     for stage in sb.SSL_STAGES:
         with open(osp.join(restored, stage, 'last_checkpoint')) as f:
             ckpt = f.read().strip()
-        assert osp.basename(ckpt) == 'iter_4.pth'
+        assert ckpt == osp.abspath(osp.join(restored, stage, 'iter_4.pth'))
         assert osp.isfile(osp.join(restored, stage, 'DONE'))
         assert sb.weights_digest(ckpt) == sb.weights_digest(
             osp.join(ssl_dir, stage, 'iter_4.pth'))
@@ -332,7 +347,7 @@ def test_stage_one_is_exported_and_restored_on_a_fresh_checkout(tmp_path):
     sb.stage_one(str(python), data, 5, str(fresh),
                  reuse=str(docs / 'records'))
     assert runs() == 5
-    torch.save(dict(state_dict=dict(w=torch.zeros(3))),
+    torch.save(dict(state_dict=torch.nn.BatchNorm1d(3).state_dict()),
                kept / 'ssl_distinctive.pth')
     with pytest.raises(ValueError, match='do not match weights_sha1'):
         sb.stage_one(str(python), data, 4, str(tmp_path / 'third'),

@@ -526,7 +526,8 @@ def stage_one(python, data, iters, out_dir, extra=(), reuse=None,
     Each finished stage leaves ``OUT/ssl/<key>/<stage>.pth`` (its final
     weights, no optimizer state: 9 MB for the tiny R3D-18) and
     ``<stage>.json`` (how it was trained). Committed beside a sweep's
-    records (``docs/benchmark/<family>/ssl/<key>/``), they let ``--reuse``
+    records (``docs/benchmark/<family>/ssl/<key>/``, these files only:
+    not the ``init_*.pth`` derived from them), they let ``--reuse``
     on a fresh checkout restore the stage instead of training it again,
     so that a stage-1 run (the suite's slowest, ``wall_s`` in its JSON)
     is paid once across sessions."""
@@ -535,27 +536,43 @@ def stage_one(python, data, iters, out_dir, extra=(), reuse=None,
                          osp.basename(ssl_dir)) if reuse else None
     for stage in SSL_STAGES[:SSL_STAGES.index(last) + 1]:
         stage_dir = osp.join(ssl_dir, stage)
+        kept = osp.join(committed or '', f'{stage}.pth')
+        command, _ = timebalance_command(
+            python, 'timebalance', None, ssl_seed, data, iters, out_dir,
+            None, extra, stop_after=stage, family=family, ssl_seed=ssl_seed)
+        options = format_options(stage_schedule_options(iters)) + list(extra)
+        meta = dict(command=relative(command), iters=iters,
+                    cfg_options=relative(options), wall_s=None)
         if not osp.isfile(osp.join(stage_dir, 'DONE')):
-            if committed and osp.isfile(osp.join(committed, f'{stage}.pth')):
+            if committed and osp.isfile(kept):
                 restore_stage(committed, stage, ssl_dir)
                 print(f'   {stage}: restored from {committed}', flush=True)
                 continue
-            command, _ = timebalance_command(
-                python, 'timebalance', None, ssl_seed, data, iters, out_dir,
-                None, extra, stop_after=stage, family=family,
-                ssl_seed=ssl_seed)
             os.makedirs(ssl_dir, exist_ok=True)
             start = time.time()
-            with open(osp.join(ssl_dir, 'train.log'), 'a') as log:
-                subprocess.run(command + format_options(
-                    stage_schedule_options(iters)) + list(extra), check=True,
-                    cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-            export_stage(ssl_dir, stage, dict(
-                command=relative(command), iters=iters,
-                cfg_options=relative(format_options(
-                    stage_schedule_options(iters)) + list(extra)),
-                wall_s=round(time.time() - start, 1)))
+            log_file = osp.join(ssl_dir, 'train.log')
+            with open(log_file, 'a') as log:
+                res = subprocess.run(command + options, cwd=REPO,
+                                     stdout=log, stderr=subprocess.STDOUT)
+            if res.returncode:
+                raise RuntimeError(f'stage 1 ({stage}) failed; see '
+                                   f'{log_file}')
+            meta['wall_s'] = round(time.time() - start, 1)
+        if not osp.isfile(osp.join(ssl_dir, f'{stage}.pth')):
+            # also a stage that finished before it could be exported
+            export_stage(ssl_dir, stage, meta)
+        elif committed and osp.isfile(kept) and _sha(
+                osp.join(ssl_dir, f'{stage}.json')) != _sha(
+                    osp.join(committed, f'{stage}.json')):
+            warnings.warn(f'{stage_dir}: trained here, not the weights '
+                          f'committed in {committed} (runs started from '
+                          'it miss the committed records\' keys)')
     return ssl_dir
+
+
+def _sha(path):
+    with open(path) as f:
+        return json.load(f)['weights_sha1']
 
 
 def export_stage(ssl_dir, stage, meta):
@@ -591,15 +608,22 @@ def restore_stage(committed, stage, ssl_dir):
     if weights_digest(weights) != meta['weights_sha1']:
         raise ValueError(f'{weights}: its tensors do not match '
                          f'weights_sha1 in {stage}.json')
-    stage_dir = osp.join(ssl_dir, stage)
-    os.makedirs(stage_dir, exist_ok=True)
-    checkpoint = osp.join(stage_dir, meta['checkpoint'])
-    shutil.copyfile(weights, checkpoint)
+    # built aside and moved into place: an interrupted restore leaves no
+    # half stage (a last_checkpoint without optimizer state to resume from)
+    stage_dir = osp.abspath(osp.join(ssl_dir, stage))
+    tmp = stage_dir + '.restoring'
+    if osp.isdir(tmp):
+        shutil.rmtree(tmp)
+    os.makedirs(tmp)
+    shutil.copyfile(weights, osp.join(tmp, meta['checkpoint']))
+    with open(osp.join(tmp, 'last_checkpoint'), 'w') as f:
+        f.write(osp.join(stage_dir, meta['checkpoint']))
+    open(osp.join(tmp, 'DONE'), 'w').close()
+    if osp.isdir(stage_dir):  # an interrupted training of the stage
+        shutil.rmtree(stage_dir)
+    os.replace(tmp, stage_dir)
     for name in (f'{stage}.pth', f'{stage}.json'):
         shutil.copyfile(osp.join(committed, name), osp.join(ssl_dir, name))
-    with open(osp.join(stage_dir, 'last_checkpoint'), 'w') as f:
-        f.write(checkpoint)
-    open(osp.join(stage_dir, 'DONE'), 'w').close()
 
 
 def weights_digest(path):
@@ -612,11 +636,14 @@ def weights_digest(path):
     state = state.get('state_dict', state)
     digest = hashlib.sha1()
     for name in sorted(state):
-        tensor = state[name].detach().contiguous()
+        tensor = state[name]
+        if not isinstance(tensor, torch.Tensor):
+            continue
+        tensor = tensor.detach().cpu().contiguous()
         digest.update(f'{name}:{tensor.dtype}:{tuple(tensor.shape)}'
                       .encode())
-        digest.update(tensor.view(torch.uint8).numpy().tobytes()
-                      if tensor.numel() else b'')
+        # 0-dim tensors (BN's num_batches_tracked) cannot be viewed as bytes
+        digest.update(tensor.reshape(-1).view(torch.uint8).numpy().tobytes())
     return digest.hexdigest()
 
 
@@ -1124,8 +1151,10 @@ def main(argv=None):
                 init = ssl_init(python, method, data, args.iters,
                                 args.out, args.cfg_options, args.reuse,
                                 family, ssl_seed)
+            # TimeBalance's student starts from f_D's stage 1 by itself
             row = run_one(method, lpc, seed, data, args.iters, args.out,
-                          python, args.cfg_options, init=init,
+                          python, args.cfg_options,
+                          init=None if method in TIMEBALANCE else init,
                           family=family, reuse=args.reuse,
                           ssl_seed=ssl_seed)
             print(f'   test top1={row["top1"]:.4f} '
