@@ -170,7 +170,9 @@ def count_classes(*ann_files):
 
 
 def schedule_options(iters, method=None):
-    warmup = min(50, iters // 10)
+    # a linear warm-up of a tenth (at most 50, at least 1: LinearLR needs
+    # end > begin) of the iterations
+    warmup = max(1, min(50, iters // 10))
     if method in ROUND_METHODS:
         milestones = [iters // 2, iters * 3 // 4]
         return {
