@@ -603,3 +603,56 @@ def test_two_process_round_equals_one_process_scoring(tiny_fine, tmp_path):
         f'{scores["filenames"][i][len(prefix):]} {int(labels[i])}\n'
         for i in keep.nonzero()[:, 0].tolist())
     assert mine == written and mine
+
+
+def _lr_by_param(model, optim_wrapper):
+    from mmengine.optim import build_optim_wrapper
+    optimizer = build_optim_wrapper(model, optim_wrapper).optimizer
+    lrs = {id(p): g['lr'] for g in optimizer.param_groups
+           for p in g['params']}
+    return {name: lrs[id(p)] for name, p in model.named_parameters()}
+
+
+def test_aligner_rate_survives_a_stock_optim_wrapper():
+    """``semi_train_cfg.aligner_lr_mult`` (f_A at a tenth of f_E's rate)
+    is the model's: a stock config's optimizer settings (TSM's ``fc_lr5``
+    constructor, which replaces the method's ``paramwise_cfg``) keep it;
+    with the default constructor the groups are those the earlier
+    ``custom_keys=dict(aligner=dict(lr_mult=0.1))`` gave."""
+    from mmaction.registry import MODELS
+    from mmengine.config import Config
+    cfg = Config.fromfile(FINEPSEUDO)
+    assert cfg.model.semi_train_cfg.aligner_lr_mult == 0.1
+    assert 'paramwise_cfg' not in cfg.optim_wrapper
+    base = cfg.optim_wrapper.optimizer.lr
+    model = MODELS.build(cfg.model)
+
+    def semi(inner, paramwise=None):
+        return dict(cfg.optim_wrapper,
+                    constructor='SemiOptimWrapperConstructor',
+                    paramwise_cfg=dict(constructor=inner,
+                                       paramwise_cfg=paramwise))
+
+    for inner, paramwise in (('DefaultOptimWrapperConstructor', None),
+                             ('TSMOptimWrapperConstructor',
+                              dict(fc_lr5=True))):
+        lrs = _lr_by_param(model, semi(inner, paramwise))
+        for name, lr in lrs.items():
+            if name.startswith('aligner.'):
+                assert lr == pytest.approx(0.1 * base), name
+            elif name.startswith('score_head.'):
+                assert lr == pytest.approx(base), name
+        if inner.startswith('TSM'):  # the stock setting reaches f_E too
+            assert lrs['student.cls_head.fc_cls.weight'] == pytest.approx(
+                5 * base)
+    # the same groups as the method's former paramwise setting
+    cfg.model.semi_train_cfg.aligner_lr_mult = 1.0
+    plain = MODELS.build(cfg.model)
+    plain.load_state_dict(model.state_dict())
+    former = _lr_by_param(plain, semi('DefaultOptimWrapperConstructor', dict(
+        custom_keys=dict(aligner=dict(lr_mult=0.1)))))
+    assert former == _lr_by_param(
+        model, semi('DefaultOptimWrapperConstructor'))
+    with pytest.raises(ValueError, match='aligner_lr_mult must be > 0'):
+        cfg.model.semi_train_cfg.aligner_lr_mult = 0
+        MODELS.build(cfg.model)

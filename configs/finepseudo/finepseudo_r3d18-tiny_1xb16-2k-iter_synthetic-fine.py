@@ -14,9 +14,6 @@ model = dict(
     recognizer=_base_.model,
     aligner=_base_.aligner,
     **_base_.semi_model)
-optim_wrapper = dict(
-    paramwise_cfg=dict(
-        custom_keys=dict(aligner=dict(lr_mult=_base_.aligner_lr_mult))))
 custom_hooks = [
     dict(
         _base_.pseudo_label_filter,

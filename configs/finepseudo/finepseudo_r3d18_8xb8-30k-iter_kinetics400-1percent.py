@@ -15,9 +15,6 @@ model = dict(
         cls_head=dict(_base_.model.cls_head, num_classes=_base_.num_classes)),
     aligner=_base_.aligner,
     **_base_.semi_model)
-optim_wrapper = dict(
-    paramwise_cfg=dict(
-        custom_keys=dict(aligner=dict(lr_mult=_base_.aligner_lr_mult))))
 custom_hooks = [
     dict(
         _base_.pseudo_label_filter,

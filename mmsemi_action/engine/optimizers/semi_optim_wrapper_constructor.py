@@ -32,6 +32,10 @@ class SemiOptimWrapperConstructor(DefaultOptimWrapperConstructor):
       constructor is the default one, else the optimizer's base settings.
     * Modules without a trainable parameter (the EMA teacher and its heads)
       are left out of the optimizer.
+    * The learning-rate multipliers the method sets itself
+      (:meth:`SemiBaseRecognizer.lr_multipliers`, e.g. FinePseudo's
+      ``aligner_lr_mult``) scale the ``lr`` of that module's groups, on top
+      of the configured settings.
 
     :class:`SemiIterBasedTrainLoop` routes any ``optim_wrapper`` of a
     semi-supervised model through this constructor, so a stock config keeps
@@ -93,12 +97,25 @@ class SemiOptimWrapperConstructor(DefaultOptimWrapperConstructor):
         rest_paramwise = self.inner_paramwise_cfg \
             if self.inner_type in (DEFAULT, DefaultOptimWrapperConstructor) \
             else None
-        for name, child in module.named_children():
+        multipliers = dict(module.lr_multipliers()) if hasattr(
+            module, 'lr_multipliers') else {}
+        children = dict(module.named_children())
+        unknown = sorted(set(multipliers) - set(children))
+        if unknown:
+            raise KeyError(f'{type(module).__name__}.lr_multipliers() names '
+                           f'{unknown}, which are not its modules '
+                           f'{sorted(children)}')
+        for name, child in children.items():
             if id(child) in trained:
-                params += self._groups(self.inner_type,
-                                       self.inner_paramwise_cfg, name, child)
+                groups = self._groups(self.inner_type,
+                                      self.inner_paramwise_cfg, name, child)
             elif any(p.requires_grad for p in child.parameters()):
-                params += self._groups(DEFAULT, rest_paramwise, name, child)
+                groups = self._groups(DEFAULT, rest_paramwise, name, child)
+            else:
+                continue
+            for group in groups:
+                group['lr'] = group['lr'] * multipliers.get(name, 1.0)
+            params += groups
         own = [p for p in module.parameters(recurse=False) if p.requires_grad]
         if own:
             params.append(dict(params=own))

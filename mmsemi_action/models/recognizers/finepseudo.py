@@ -57,6 +57,12 @@ class FinePseudoRecognizer(SemiBaseRecognizer):
             ``False`` gives Eq. 1 exactly.
         align_branch (str, optional): the branch ``f_A`` reads; defaults to
             ``labeled_branch``.
+        aligner_lr_mult (float): ``f_A``'s learning rate over ``f_E``'s
+            (Algorithm 1 has a rate per encoder; ``f_S`` keeps the base
+            rate). Defaults to 1; applied by
+            :class:`SemiOptimWrapperConstructor` on top of any
+            ``optim_wrapper`` (:meth:`lr_multipliers`), so that a stock
+            config's ``paramwise_cfg`` does not drop it.
         labeled_branch (str): defaults to ``'labeled'``.
 
     Args:
@@ -71,7 +77,7 @@ class FinePseudoRecognizer(SemiBaseRecognizer):
 
     default_train_cfg = dict(
         gamma=0.1, normalize_distance=True, divergence=True,
-        align_branch=None)
+        align_branch=None, aligner_lr_mult=1.0)
 
     def __init__(self,
                  recognizer: dict,
@@ -93,10 +99,19 @@ class FinePseudoRecognizer(SemiBaseRecognizer):
         if self.semi_train_cfg.gamma <= 0:
             raise ValueError('FinePseudoRecognizer model.semi_train_cfg.gamma '
                              f'must be > 0, got {self.semi_train_cfg.gamma}')
+        if not self.semi_train_cfg.aligner_lr_mult > 0:
+            raise ValueError(
+                'FinePseudoRecognizer model.semi_train_cfg.aligner_lr_mult '
+                f'must be > 0, got {self.semi_train_cfg.aligner_lr_mult}')
         self.aligner = MODELS.build(aligner)
         self.score_head = MODELS.build(score_head)
         self.triplet_loss = MODELS.build(triplet_loss)
         self.score_loss = MODELS.build(score_loss)
+
+    def lr_multipliers(self) -> Dict[str, float]:
+        """``aligner_lr_mult`` for ``f_A``."""
+        mult = self.semi_train_cfg.aligner_lr_mult
+        return {} if mult == 1 else dict(aligner=mult)
 
     @property
     def unlabeled_branches(self) -> Sequence[str]:

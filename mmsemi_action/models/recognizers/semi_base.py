@@ -131,6 +131,15 @@ class SemiBaseRecognizer(BaseModel):
         :class:`SemiOptimWrapperConstructor`, never to a teacher."""
         return dict(student=self.student)
 
+    def lr_multipliers(self) -> Dict[str, float]:
+        """Learning-rate multipliers the method itself sets, by child
+        module name (e.g. FinePseudo's ``f_A`` at a tenth of ``f_E``'s
+        rate). :class:`SemiOptimWrapperConstructor` applies them on top of
+        whatever ``optim_wrapper`` the config has, so that wrapping a stock
+        config (whose ``paramwise_cfg`` replaces the method's) keeps them.
+        None by default."""
+        return {}
+
     def required_branches(self) -> Dict[str, Sequence[str]]:
         """Branches a training batch must hold, by source: ``labeled``
         (from labeled videos) and ``unlabeled``; checked against the data
