@@ -563,8 +563,8 @@ def stage_one(python, data, iters, out_dir, extra=(), reuse=None,
         if not osp.isfile(osp.join(ssl_dir, f'{stage}.pth')):
             # also a stage that finished before it could be exported
             export_stage(ssl_dir, stage, meta)
-        elif committed and osp.isfile(kept) and _sha(
-                osp.join(ssl_dir, f'{stage}.json')) != _sha(
+        elif committed and osp.isfile(kept) and _recorded_sha(
+                osp.join(ssl_dir, f'{stage}.json')) != _recorded_sha(
                     osp.join(committed, f'{stage}.json')):
             warnings.warn(f'{stage_dir}: trained here, not the weights '
                           f'committed in {committed} (runs started from '
@@ -572,7 +572,7 @@ def stage_one(python, data, iters, out_dir, extra=(), reuse=None,
     return ssl_dir
 
 
-def _sha(path):
+def _recorded_sha(path):
     with open(path) as f:
         return json.load(f)['weights_sha1']
 
@@ -582,18 +582,15 @@ def export_stage(ssl_dir, stage, meta):
     ``<stage>.json``: ``meta``, the checkpoint's name, the provenance and
     the stage's last logged loss."""
     import torch
-    from mmengine.runner.checkpoint import _load_checkpoint
-    import mmsemi_action  # noqa: F401  (checkpoint loading, torch >= 2.6)
     stage_dir = osp.join(ssl_dir, stage)
     with open(osp.join(stage_dir, 'last_checkpoint')) as f:
         checkpoint = f.read().strip()
-    state = _load_checkpoint(checkpoint, map_location='cpu')
+    state = _load_state(checkpoint)
     torch.save(dict(state_dict=state['state_dict'],
                     meta=dict(iter=state.get('meta', {}).get('iter'))),
                osp.join(ssl_dir, f'{stage}.pth'))
     meta = dict(meta, stage=stage, checkpoint=osp.basename(checkpoint),
-                weights_sha1=weights_digest(osp.join(ssl_dir,
-                                                     f'{stage}.pth')),
+                weights_sha1=state_digest(state['state_dict']),
                 **last_scalars(stage_dir), **provenance())
     with open(osp.join(ssl_dir, f'{stage}.json'), 'w') as f:
         json.dump(meta, f, indent=1, sort_keys=True)
@@ -628,14 +625,22 @@ def restore_stage(committed, stage, ssl_dir):
         shutil.copyfile(osp.join(committed, name), osp.join(ssl_dir, name))
 
 
-def weights_digest(path):
-    """sha1 of a checkpoint's tensors (names, dtypes, shapes, values): the
-    same weights give the same digest whatever file or path holds them."""
-    import torch
+def _load_state(path):
     from mmengine.runner.checkpoint import _load_checkpoint
-    import mmsemi_action  # noqa: F401
-    state = _load_checkpoint(path, map_location='cpu')
-    state = state.get('state_dict', state)
+    import mmsemi_action  # noqa: F401  (checkpoint loading, torch >= 2.6)
+    return _load_checkpoint(path, map_location='cpu')
+
+
+def weights_digest(path):
+    """sha1 of a checkpoint's tensors (:func:`state_digest`): the same
+    weights give the same digest whatever file or path holds them."""
+    state = _load_state(path)
+    return state_digest(state.get('state_dict', state))
+
+
+def state_digest(state):
+    """sha1 of a state dict's tensors (names, dtypes, shapes, values)."""
+    import torch
     digest = hashlib.sha1()
     for name in sorted(state):
         tensor = state[name]
