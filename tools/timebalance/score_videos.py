@@ -44,8 +44,8 @@ from mmsemi_action.models.temporal_similarity import \
 #: transforms of a stage-1 branch pipeline kept for scoring (deterministic)
 KEEP = ('SelectViewFrames', 'Resize', 'CenterCrop', 'FormatShape',
         'PackActionInputs')
-#: random crops: replaced with their deterministic counterpart
-RANDOM_CROPS = ('RandomCrop', 'RandomResizedCrop', 'MultiScaleCrop')
+#: random crops followed by a fixed-size Resize (RandomCrop is separate)
+RANDOM_CROPS = ('RandomResizedCrop', 'MultiScaleCrop')
 
 
 def deterministic_branch(transforms: list) -> list:
