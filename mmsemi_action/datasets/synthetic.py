@@ -148,7 +148,8 @@ def _trajectory(rng, phases: Sequence[str], num_frames: int, size: int):
     shrink = min(1.0, (size - 2 * margin) / max(span_x, span_y, 1e-6))
     xs, ys = xs * shrink, ys * shrink
     low = np.array([margin - xs.min(), margin - ys.min()])
-    high = np.maximum(low, [size - margin - xs.max(), size - margin - ys.max()])
+    high = np.maximum(low, [size - margin - xs.max(),
+                            size - margin - ys.max()])
     ox, oy = rng.uniform(low, high)
     return xs + ox, ys + oy, states[:, 2], radius
 
@@ -177,7 +178,8 @@ def render_video(phases: Sequence[str], rng: np.random.Generator,
         distractors.append(
             (_Shape(_random_shape(rng), _random_color(rng)),
              np.clip(start + steps, 0, size - 1),
-             rng.uniform(0, 2 * np.pi) + rng.normal(0, 0.2, num_frames).cumsum(),
+             rng.uniform(0, 2 * np.pi)
+             + rng.normal(0, 0.2, num_frames).cumsum(),
              size * rng.uniform(0.04, 0.07)))
     noise_sigma = rng.uniform(1, 4)
     jitter = rng.integers(-1, 2, size=(num_frames, 2))
