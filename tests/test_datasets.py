@@ -6,6 +6,7 @@ import pytest
 import torch
 from mmaction.registry import DATASETS
 
+from _splits import expected_split
 from conftest import REPO
 from mmsemi_action.datasets.semi_split import (make_split, read_annotations,
                                                write_annotations)
@@ -172,20 +173,6 @@ def test_published_labeled_list_leaves_the_rest_unlabeled(tmp_path):
         split_by_labeled_list(train, [('sit/x', 37)])
     with pytest.raises(ValueError, match='label 5'):
         split_by_labeled_list(train, [('sit/a', 5)])
-
-
-def expected_split(path):
-    """The split folder a paper config must read: VideoSSL's published
-    lists for HMDB51 (LTG, ACL+MTL, TimeBalance) and for LTG's and
-    TimeBalance's UCF101 percentages; exactly k labeled videos per class
-    where the paper samples k per class (UCF101 "1% / 10%" of CMPL and
-    ACL+MTL, and the baselines next to them; TimeBalance's 1%)."""
-    name = osp.basename(path)
-    pct = int(re.search(r'(\d+)percent', name).group(1))
-    if 'hmdb51' in name or 'ltg' in name or (
-            name.startswith('timebalance') and pct != 1):
-        return f'/semi/videossl_{pct}pct/'
-    return f'/semi/{pct}pc_seed0/'
 
 
 def test_paper_configs_read_the_published_or_exact_k_splits():

@@ -16,6 +16,7 @@ from scipy.spatial.distance import jensenshannon
 from scipy.stats import entropy
 
 from _dist import run_model_two_processes, run_two_processes
+from _splits import expected_split
 from conftest import REPO, generate_synthetic
 from mmsemi_action.models.temporal_similarity import \
     temporal_similarity_score
@@ -651,12 +652,10 @@ def test_paper_configs_follow_sec_4_2_and_supp_b(backbone, data, ssl_epochs,
         assert cfg.model.semi_train_cfg.reweighting
         schedule_is_the_papers(cfg)
         split = cfg.train_dataloader.dataset.labeled.ann_file
-        # K400: 6 / 60 labels per class; UCF101 1%: 1 per class; else
-        # VideoSSL's published lists (as test_datasets.expected_split)
-        expected = {('kinetics400', 1): '/semi/6pc_seed0/',
-                    ('kinetics400', 10): '/semi/60pc_seed0/',
-                    ('ucf101', 1): '/semi/1pc_seed0/'}.get(
-                        (data, pct), f'/semi/videossl_{pct}pct/')
+        # K400: 6 / 60 labels per class; UCF101 / HMDB51: the rule every
+        # paper config follows (VideoSSL's lists; 1 per class for 1%)
+        expected = {1: '/semi/6pc_seed0/', 10: '/semi/60pc_seed0/'}[pct] \
+            if data == 'kinetics400' else expected_split(cfg.filename)
         assert expected in split, split
         (clip, ) = [t for t in cfg.train_dataloader.dataset.unlabeled
                     .pipeline if t['type'] == 'SampleFrames']
