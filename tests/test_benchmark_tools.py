@@ -521,3 +521,31 @@ def test_custom_data_without_test_list_falls_back_to_val_with_a_warning(
     with pytest.raises(SystemExit):
         sb.custom_settings(parser, args)
     assert f'{data_dir}/labeled.txt is missing' in capsys.readouterr().err
+
+
+def test_timebalance_targets_scores_each_mixture_by_hand():
+    """Eq. 7 by hand on three videos: the invariant teacher is right on
+    v0, the distinctive one on v1 and v2; s = 0.9 / 0.2 / 0.8 picks the
+    invariant teacher's class on v0 and v2, the plain average ties
+    nowhere."""
+    sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
+    from timebalance_targets import summarize
+    t = torch.tensor
+    probs = dict(
+        invariant={'v0': (t([0.8, 0.2]), 0), 'v1': (t([0.7, 0.3]), 1),
+                   'v2': (t([0.6, 0.4]), 1)},
+        distinctive={'v0': (t([0.3, 0.7]), 0), 'v1': (t([0.1, 0.9]), 1),
+                     'v2': (t([0.2, 0.8]), 1)})
+    scores = {'v0': 0.9, 'v1': 0.2, 'v2': 0.8, 'other': 0.0}
+    out = summarize(probs, scores)
+    # v0: average (0.55, 0.45) -> 0 right; tstr 0.9*0.8+0.1*0.3=0.75 -> 0
+    # v1: average (0.4, 0.6) -> 1 right; tstr 0.2*0.7+0.8*0.1=0.22 -> 1
+    # v2: average (0.4, 0.6) -> 1 right; tstr 0.8*0.6+0.2*0.2=0.52 -> 0
+    assert out['top1'] == pytest.approx(dict(
+        invariant=1 / 3, distinctive=2 / 3, average=1.0, tstr=2 / 3))
+    assert out['tstr_differs_from_average'] == pytest.approx(1 / 3)
+    assert out['score']['per_class']['1']['mean'] == pytest.approx(0.5)
+    assert out['score']['per_class']['1']['std'] == pytest.approx(0.3)
+    assert out['score']['mean'] == pytest.approx((0.9 + 0.2 + 0.8) / 3)
+    with pytest.raises(KeyError, match='v2'):
+        summarize(probs, {'v0': 0.5, 'v1': 0.5})

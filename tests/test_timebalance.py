@@ -1,9 +1,11 @@
 """TimeBalance (Dave et al., CVPR 2023): the self-supervised objectives,
 the temporal similarity score and the distillation distances against
 hand computations of the paper's equations."""
+import json
 import math
 import os
 import os.path as osp
+import re
 
 import numpy as np
 import pytest
@@ -536,6 +538,32 @@ def test_three_stages_run_end_to_end_and_skip_when_done(tiny_long, tmp_path):
     assert not torch.equal(state['student.' + key], ssl_d['recognizer.' + key])
     assert (state['student.' + key] - ssl_d['recognizer.' + key]).abs().max() \
         < 0.05
+    # the benchmark's diagnostic of the distillation targets reads the
+    # finished stages: a teacher's top-1 on the unlabeled list is the one
+    # MMAction2's test loop gives on that list
+    res = subprocess.run([
+        sys.executable,
+        osp.join(REPO, 'tools', 'benchmark', 'timebalance_targets.py'),
+        str(tmp_path), '--data', tiny_long, '--split', tiny_long, '--out',
+        str(tmp_path / 'targets.json')], cwd=REPO, capture_output=True,
+        text=True)
+    assert res.returncode == 0, res.stderr[-3000:]
+    targets = json.loads((tmp_path / 'targets.json').read_text())
+    with open(osp.join(tiny_long, 'unlabeled.txt')) as f:
+        assert targets['unlabeled']['videos'] == len(f.readlines())
+    teacher = tmp_path / 'teacher_distinctive'
+    [teacher_cfg] = teacher.glob('*.py')
+    res = subprocess.run([
+        sys.executable, osp.join(REPO, 'tools', 'test.py'), str(teacher_cfg),
+        str(teacher / 'iter_2.pth'), '--work-dir', str(tmp_path / 'tt'),
+        '--cfg-options', 'test_dataloader.dataset.ann_file=' +
+        osp.join(tiny_long, 'unlabeled.txt')], cwd=REPO,
+        capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert targets['unlabeled']['top1']['distinctive'] == pytest.approx(
+        float(re.search(r'acc/top1: ([0-9.]+)',
+                        res.stdout + res.stderr).group(1)), abs=1e-4)
+
     res = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr[-3000:]
     assert res.stdout.count('done, skipped') == 5
