@@ -51,7 +51,7 @@ def run_config(work_dir: str) -> str:
 @torch.no_grad()
 def teacher_probs(work_dir: str, ann: str, data: str,
                   batch_size: int = 8) -> dict:
-    """``{filename: (probabilities (K, ), label)}`` of one fine-tuned
+    """``{absolute path: (probabilities (K, ), label)}`` of one fine-tuned
     teacher on every video of ``ann`` (its test pipeline)."""
     cfg = Config.fromfile(run_config(work_dir))
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
@@ -68,8 +68,8 @@ def teacher_probs(work_dir: str, ann: str, data: str,
         for i, sample in zip(indices, model.test_step(
                 pseudo_collate([dataset[i] for i in indices]))):
             info = dataset.get_data_info(i)
-            out[info['filename']] = (sample.pred_score.float(),
-                                     int(info['label']))
+            out[osp.abspath(info['filename'])] = (
+                sample.pred_score.float(), int(info['label']))
     return out
 
 
@@ -116,7 +116,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     init_default_scope('mmaction')
     with open(osp.join(args.run_dir, 'scores.json')) as f:
-        scores = json.load(f)
+        # keys as the run listed them: absolute, or relative to the repo
+        # (tools/timebalance/train.py runs every stage there)
+        scores = {osp.normpath(osp.join(REPO, k)): v
+                  for k, v in json.load(f).items()}
     result = {}
     for part in ('unlabeled', 'labeled'):
         ann = osp.join(args.split, f'{part}.txt')
