@@ -48,17 +48,22 @@ def run_config(work_dir: str) -> str:
     return found[0]
 
 
-@torch.no_grad()
-def teacher_probs(work_dir: str, ann: str, data: str,
-                  batch_size: int = 8) -> dict:
-    """``{absolute path: (probabilities (K, ), label)}`` of one fine-tuned
-    teacher on every video of ``ann`` (its test pipeline)."""
+def load_teacher(work_dir: str):
+    """``(config, model)`` of a finished fine-tuning run: the config the
+    runner dumped and its last checkpoint, in eval mode."""
     cfg = Config.fromfile(run_config(work_dir))
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         checkpoint = f.read().strip()
     model = MODELS.build(cfg.model)
     load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
-    model.eval()
+    return cfg, model.eval()
+
+
+@torch.no_grad()
+def teacher_probs(cfg: Config, model, ann: str, data: str,
+                  batch_size: int = 8) -> dict:
+    """``{absolute path: (probabilities (K, ), label)}`` of one fine-tuned
+    teacher on every video of ``ann`` (its test pipeline)."""
     dataset_cfg = copy.deepcopy(cfg.test_dataloader.dataset)
     dataset_cfg.update(ann_file=ann, data_prefix=dict(video=data))
     dataset = DATASETS.build(dataset_cfg)
@@ -120,11 +125,13 @@ def main(argv=None):
         # (tools/timebalance/train.py runs every stage there)
         scores = {osp.normpath(osp.join(REPO, k)): v
                   for k, v in json.load(f).items()}
+    teachers = {t: load_teacher(osp.join(args.run_dir, f'teacher_{t}'))
+                for t in TEACHERS}
     result = {}
     for part in ('unlabeled', 'labeled'):
         ann = osp.join(args.split, f'{part}.txt')
-        probs = {t: teacher_probs(osp.join(args.run_dir, f'teacher_{t}'),
-                                  ann, args.data) for t in TEACHERS}
+        probs = {t: teacher_probs(*teachers[t], ann, args.data)
+                 for t in TEACHERS}
         result[part] = summarize(probs, scores)
     text = json.dumps(result, indent=1, sort_keys=True)
     if args.out:
