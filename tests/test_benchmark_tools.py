@@ -343,6 +343,15 @@ def test_stage_one_is_exported_and_restored_on_a_fresh_checkout(tmp_path):
         assert osp.isfile(osp.join(restored, stage, 'DONE'))
         assert sb.weights_digest(ckpt) == sb.weights_digest(
             osp.join(ssl_dir, stage, 'iter_4.pth'))
+    # an --init ssl sweep committed under its own directory: no ssl/ of
+    # its own, the sibling sweep's stage 1 of the same key is restored
+    ssl_records = tmp_path / 'docs' / 'coarse-long-ssl' / 'records'
+    ssl_records.mkdir(parents=True)
+    assert sb.committed_stage_dir(str(ssl_records), kept.name) == str(kept)
+    sibling = sb.stage_one(str(python), data, 4, str(tmp_path / 'sib'),
+                           reuse=str(ssl_records))
+    assert runs() == 3 and sb.weights_digest(osp.join(
+        sibling, 'ssl_invariant.pth')) == meta['weights_sha1']
     # other iterations: another key, both stages trained
     sb.stage_one(str(python), data, 5, str(fresh),
                  reuse=str(docs / 'records'))

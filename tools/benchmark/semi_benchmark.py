@@ -534,8 +534,7 @@ def stage_one(python, data, iters, out_dir, extra=(), reuse=None,
     so that a stage-1 run (the suite's slowest, ``wall_s`` in its JSON)
     is paid once across sessions."""
     ssl_dir = ssl_dir_of(data, iters, out_dir, extra, family, ssl_seed)
-    committed = osp.join(osp.dirname(osp.abspath(reuse)), 'ssl',
-                         osp.basename(ssl_dir)) if reuse else None
+    committed = committed_stage_dir(reuse, osp.basename(ssl_dir))
     for stage in SSL_STAGES[:SSL_STAGES.index(last) + 1]:
         stage_dir = osp.join(ssl_dir, stage)
         kept = osp.join(committed or '', f'{stage}.pth')
@@ -570,6 +569,24 @@ def stage_one(python, data, iters, out_dir, extra=(), reuse=None,
                           f'committed in {committed} (runs started from '
                           'it miss the committed records\' keys)')
     return ssl_dir
+
+
+def committed_stage_dir(reuse, key):
+    """Where a sweep's stage-1 files were committed: ``RECORDS/../ssl/<key>``
+    or, failing that, a sibling sweep's ``RECORDS/../../*/ssl/<key>`` (the
+    key names the stage configs, iterations, family, videos and seed, so
+    e.g. ``--init ssl`` sweeps committed under their own directory share
+    the stage of ``docs/benchmark/coarse-long/ssl/``); ``None`` without
+    ``--reuse``."""
+    if not reuse:
+        return None
+    sweep = osp.dirname(osp.abspath(reuse))
+    own = osp.join(sweep, 'ssl', key)
+    if osp.isdir(own):
+        return own
+    siblings = sorted(glob.glob(osp.join(osp.dirname(sweep), '*', 'ssl',
+                                         key)))
+    return siblings[0] if siblings else own
 
 
 def _recorded_sha(path):
@@ -1103,6 +1120,7 @@ def main(argv=None):
                         'there has the same cache key is not rerun, so a '
                         'sweep continues on a fresh checkout; TimeBalance\'s '
                         'stage-1 weights committed in RECORDS/../ssl/<key>/ '
+                        '(or a sibling sweep\'s RECORDS/../../*/ssl/<key>/) '
                         'are restored instead of retrained')
     parser.add_argument('--readme', metavar='README.md',
                         help='with --report: also put the tables into this '
