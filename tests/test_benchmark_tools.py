@@ -136,6 +136,34 @@ def test_a_report_quotes_one_run_per_cell(tmp_path):
         sb.read_records(str(tmp_path))
 
 
+def test_a_report_orders_labels_by_number(tmp_path, monkeypatch):
+    """10, 3, 1 labels in the table (most first, as a sweep's command line
+    orders them; not '1', '10', '3' as strings) and 1, 3, 10 on the plot's
+    x axis, so that its lines do not double back."""
+    sb = _suite()
+    rows = [dict(method='supervised', family='coarse', init=None,
+                 labels_per_class=lpc, seed=0, top1=lpc / 100, wall_s=1)
+            for lpc in (1, 10, 3)]
+    table = sb.summarise(rows)
+    assert [line.split('|')[1].strip() for line in table.splitlines()
+            if line.startswith('| ') and 'supervised' in line] == [
+                '10', '3', '1']
+    plotted = []
+
+    class Axes:
+        def errorbar(self, xs, ys, **kwargs):
+            plotted.append((list(xs), list(ys)))
+
+        def __getattr__(self, name):
+            return lambda *args, **kwargs: None
+
+    import matplotlib.pyplot as plt
+    monkeypatch.setattr(plt, 'subplots', lambda **kwargs: (Axes(), Axes()))
+    monkeypatch.setattr(plt, 'close', lambda fig: None)
+    sb.plot(rows, str(tmp_path / 'plot.png'))
+    assert plotted == [([1, 3, 10], [1.0, 3.0, 10.0])]
+
+
 FAKE_PYTHON = r"""#!{python}
 # stands in for the interpreter: tools/train.py writes a checkpoint and
 # scalars, tools/test.py prints a metric line that says which split it read

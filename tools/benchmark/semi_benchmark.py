@@ -863,6 +863,15 @@ def read_records(root):
         str(r['labels_per_class']), r['seed']))
 
 
+def labels_order(values, descending=False):
+    """Labels-per-class values in order: numbers by value (most first with
+    ``descending``, as a sweep's ``--labels-per-class 10 3 1``), then any
+    other label (e.g. a custom ``--data`` split) by name."""
+    numbers = sorted((v for v in values if isinstance(v, (int, float))),
+                     reverse=descending)
+    return numbers + sorted((v for v in values if v not in numbers), key=str)
+
+
 def groups(rows):
     """Rows by (family, init), in order of appearance."""
     out = {}
@@ -902,8 +911,8 @@ def summarise(rows):
                  ' gap closed (test) | pseudo-label acc (%) |'
                  ' mask ratio (%) | wall (s) | seeds |',
                  '|---|---|---|---|---|---|---|---|---|']
-        for lpc in sorted({r['labels_per_class'] for r in members},
-                          key=str):
+        for lpc in labels_order({r['labels_per_class'] for r in members},
+                                descending=True):
             group = [r for r in members if r['labels_per_class'] == lpc]
             mean_top1 = {
                 m: statistics.mean(r['top1'] for r in group
@@ -945,7 +954,7 @@ def plot(rows, path, title=None):
     fig, ax = plt.subplots(figsize=(5, 3.5))
     for method in CONFIGS:
         runs = [r for r in rows if r['method'] == method]
-        xs = sorted({r['labels_per_class'] for r in runs}, key=str)
+        xs = labels_order({r['labels_per_class'] for r in runs})
         if not xs:
             continue
         top1 = [[100 * r['top1'] for r in runs
