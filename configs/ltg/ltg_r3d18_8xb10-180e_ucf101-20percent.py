@@ -12,7 +12,8 @@ _base_ = [
 ]
 # the VideoSSL split LTG uses (the authors' data/ucf101/videossl_splits,
 # labeled and unlabeled lists; 5/10/20/50%):
-#   python tools/data/make_semi_split.py data/ucf101/ucf101_train_split_1_videos.txt \
+#   python tools/data/make_semi_split.py \
+#       data/ucf101/ucf101_train_split_1_videos.txt \
 #       --labeled-list ucf101_train_20_percent_labeled_split_1_rawframes.txt \
 #       --tag videossl_20pct --out-dir data/ucf101/semi
 split_dir = 'data/ucf101/semi/videossl_20pct'

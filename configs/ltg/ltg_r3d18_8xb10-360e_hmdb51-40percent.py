@@ -8,7 +8,8 @@ _base_ = [
     '../_base_/default_runtime.py'
 ]
 # the VideoSSL split LTG uses (the authors' data/hmdb51/videossl_splits):
-#   python tools/data/make_semi_split.py data/hmdb51/hmdb51_train_split_1_videos.txt \
+#   python tools/data/make_semi_split.py \
+#       data/hmdb51/hmdb51_train_split_1_videos.txt \
 #       --labeled-list hmdb51_train_40_percent_labeled_split_1_rawframes.txt \
 #       --tag videossl_40pct --out-dir data/hmdb51/semi
 split_dir = 'data/hmdb51/semi/videossl_40pct'

@@ -1,6 +1,6 @@
-# Mean Teacher on synthetic-coarse (the split in data/synthetic-coarse/labeled.txt,
-# 10 labels per class by default), 8 labeled + 8 unlabeled clips per batch,
-# 2000 iterations on CPU.
+# Mean Teacher on synthetic-coarse (the split in
+# data/synthetic-coarse/labeled.txt, 10 labels per class by default),
+# 8 labeled + 8 unlabeled clips per batch, 2000 iterations on CPU.
 _base_ = [
     '../_base_/models/r3d18-tiny.py',
     '../_base_/datasets/semi_synthetic-coarse.py',

@@ -1,6 +1,6 @@
 # Lower bound: the plain recognizer trained on the labeled subset only
-# (8 clips per batch, the labeled share of a semi-supervised batch), same budget as the semi-supervised
-# configs.
+# (8 clips per batch, the labeled share of a semi-supervised batch), same
+# budget as the semi-supervised configs.
 _base_ = [
     '../_base_/models/r3d18-tiny.py',
     '../_base_/datasets/semi_synthetic-coarse.py',

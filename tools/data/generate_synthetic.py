@@ -3,7 +3,8 @@
 Example::
 
     python tools/data/generate_synthetic.py data/synthetic-coarse \
-        --family coarse --preset benchmark --labels-per-class 10 --split-seeds 0 1 2
+        --family coarse --preset benchmark --labels-per-class 10 \
+        --split-seeds 0 1 2
 
 writes ``videos/*.mp4``, ``train.txt`` (all labels, the upper bound),
 ``val.txt`` (for choosing settings), ``test.txt`` (for reported numbers
@@ -53,7 +54,8 @@ def preset_help() -> str:
     return '; '.join(
         f'{name}: {p["train_per_class"]} train + {p["val_per_class"]} val + '
         f'{p["test_per_class"]} test videos per class, {p["num_frames"]} '
-        f'frames of {p["size"]}x{p["size"]}, {DEFAULT_LABELS[name]} labels per class'
+        f'frames of {p["size"]}x{p["size"]}, {DEFAULT_LABELS[name]} '
+        'labels per class'
         for name, p in PRESETS.items())
 
 

@@ -4,7 +4,8 @@ Works on any MMAction2 ``VideoDataset`` list (synthetic, UCF101, HMDB51,
 Kinetics-400) and converts published split lists::
 
     # 1 label per class, 3 seeds
-    python tools/data/make_semi_split.py data/ucf101/ucf101_train_split_1_videos.txt \
+    python tools/data/make_semi_split.py \
+        data/ucf101/ucf101_train_split_1_videos.txt \
         --labels-per-class 1 --seeds 0 1 2 --out-dir data/ucf101/semi
     # 1% of each class
     python tools/data/make_semi_split.py train.txt --percent 1 --out-dir semi
@@ -17,18 +18,22 @@ Kinetics-400) and converts published split lists::
     # FineGym99's element list, FineDiving's pickles
     python tools/data/make_semi_split.py gym99_train_element_v1.1.txt \
         --video-ext .mp4 --percent 5 --out-dir semi
-    python tools/data/make_semi_split.py FineDiving_fine-grained_annotation.pkl \
+    python tools/data/make_semi_split.py \
+        FineDiving_fine-grained_annotation.pkl \
         --format finediving --split-file train_split.pkl --video-ext .mp4 \
         --percent 20 --out-dir semi
     # a published labeled list (VideoSSL / LTG: HMDB51 40/50/60%, UCF101
     # 5-50%, K400 1/10%), the rest of the training list unlabeled
-    python tools/data/make_semi_split.py data/hmdb51/hmdb51_train_split_1_videos.txt \
+    python tools/data/make_semi_split.py \
+        data/hmdb51/hmdb51_train_split_1_videos.txt \
         --labeled-list hmdb51_train_40_percent_labeled_split_1_rawframes.txt \
-        --labeled-format rawframe --tag videossl_40pct --out-dir data/hmdb51/semi
+        --labeled-format rawframe --tag videossl_40pct \
+        --out-dir data/hmdb51/semi
     # open world (FinePseudo, Table 4): classes 40-47 unlabeled only; the
     # known classes renumbered 0..39 and the test list reduced to them
     python tools/data/make_semi_split.py train.txt --percent 10 \
-        --novel-classes 40 41 42 43 44 45 46 47 --eval-lists test.txt --out-dir semi
+        --novel-classes 40 41 42 43 44 45 46 47 --eval-lists test.txt \
+        --out-dir semi
 
 Outputs ``{out_dir}/{tag}_seed{s}/labeled.txt`` and ``unlabeled.txt`` (and
 the known-class ``--eval-lists`` there).

@@ -4,7 +4,8 @@
 #       --format diving48 --video-ext .mp4 --percent 10 --seeds 0 1 2 \
 #       --out-dir data/diving48/semi
 #   python tools/data/make_semi_split.py data/diving48/Diving48_V2_test.json \
-#       --format diving48 --video-ext .mp4 --convert-only --out-dir data/diving48/semi
+#       --format diving48 --video-ext .mp4 --convert-only \
+#       --out-dir data/diving48/semi
 _base_ = './finepseudo_fine-grained.py'
 data_root = 'data/diving48'
 split_dir = f'{data_root}/semi/10pct_seed0'

@@ -1,10 +1,16 @@
-# FineDiving (52 action types; each instance's frames written as videos/<video>/<instance>.mp4) for FinePseudo: data/finediving/videos/; splits from the
-# published lists (3 seeds; the leaf configs pick 5/10/20%):
-#   python tools/data/make_semi_split.py Annotations/FineDiving_fine-grained_annotation.pkl \
-#       --format finediving --split-file Annotations/train_split.pkl --video-ext .mp4 \
+# FineDiving (52 action types; each instance's frames written as
+# videos/<video>/<instance>.mp4) for FinePseudo: data/finediving/videos/;
+# splits from the published lists (3 seeds; the leaf configs pick
+# 5/10/20%):
+#   python tools/data/make_semi_split.py \
+#       Annotations/FineDiving_fine-grained_annotation.pkl \
+#       --format finediving --split-file Annotations/train_split.pkl \
+#       --video-ext .mp4 \
 #       --percent 10 --seeds 0 1 2 --out-dir data/finediving/semi
-#   python tools/data/make_semi_split.py Annotations/FineDiving_fine-grained_annotation.pkl \
-#       --format finediving --split-file Annotations/test_split.pkl --video-ext .mp4 \
+#   python tools/data/make_semi_split.py \
+#       Annotations/FineDiving_fine-grained_annotation.pkl \
+#       --format finediving --split-file Annotations/test_split.pkl \
+#       --video-ext .mp4 \
 #       --convert-only --out-dir data/finediving/semi  (the test list)
 _base_ = './finepseudo_fine-grained.py'
 data_root = 'data/finediving'

@@ -1,8 +1,12 @@
-# FineGym288 (v1.1 element lists) for FinePseudo: data/gym/subactions/; splits from the
-# published lists (3 seeds; the leaf configs pick 5/10/20%):
-#   python tools/data/make_semi_split.py data/gym/annotations/gym288_train_element_v1.1.txt \
-#       --video-ext .mp4 --percent 10 --seeds 0 1 2 --out-dir data/gym/semi288
-#   python tools/data/make_semi_split.py data/gym/annotations/gym288_val_element.txt \
+# FineGym288 (v1.1 element lists) for FinePseudo: data/gym/subactions/;
+# splits from the published lists (3 seeds; the leaf configs pick
+# 5/10/20%):
+#   python tools/data/make_semi_split.py \
+#       data/gym/annotations/gym288_train_element_v1.1.txt \
+#       --video-ext .mp4 --percent 10 --seeds 0 1 2 \
+#       --out-dir data/gym/semi288
+#   python tools/data/make_semi_split.py \
+#       data/gym/annotations/gym288_val_element.txt \
 #       --video-ext .mp4 --convert-only --out-dir data/gym/semi288
 _base_ = './finepseudo_fine-grained.py'
 data_root = 'data/gym'

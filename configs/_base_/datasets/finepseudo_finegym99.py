@@ -1,8 +1,12 @@
-# FineGym99 (v1.1 element lists; element videos cut by MMAction2's tools/data/gym) for FinePseudo: data/gym/subactions/; splits from the
+# FineGym99 (v1.1 element lists; element videos cut by MMAction2's
+# tools/data/gym) for FinePseudo: data/gym/subactions/; splits from the
 # published lists (3 seeds; the leaf configs pick 5/10/20%):
-#   python tools/data/make_semi_split.py data/gym/annotations/gym99_train_element_v1.1.txt \
-#       --video-ext .mp4 --percent 10 --seeds 0 1 2 --out-dir data/gym/semi99
-#   python tools/data/make_semi_split.py data/gym/annotations/gym99_val_element.txt \
+#   python tools/data/make_semi_split.py \
+#       data/gym/annotations/gym99_train_element_v1.1.txt \
+#       --video-ext .mp4 --percent 10 --seeds 0 1 2 \
+#       --out-dir data/gym/semi99
+#   python tools/data/make_semi_split.py \
+#       data/gym/annotations/gym99_val_element.txt \
 #       --video-ext .mp4 --convert-only --out-dir data/gym/semi99
 _base_ = './finepseudo_fine-grained.py'
 data_root = 'data/gym'

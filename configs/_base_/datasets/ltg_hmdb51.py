@@ -1,5 +1,6 @@
-# LTG's data (see ltg_ucf101.py) on HMDB51 (split 1), MMAction2 layout, same pipelines as
-# UCF101: data/hmdb51/videos, data/hmdb51/semi/{tag}_seed{s}/*.txt
+# LTG's data (see ltg_ucf101.py) on HMDB51 (split 1), MMAction2 layout,
+# same pipelines as UCF101: data/hmdb51/videos,
+# data/hmdb51/semi/{tag}_seed{s}/*.txt
 _base_ = './ltg_ucf101.py'
 data_root = 'data/hmdb51'
 split_dir = f'{data_root}/semi/videossl_40pct'

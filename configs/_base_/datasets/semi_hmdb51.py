@@ -2,9 +2,11 @@
 # UCF101: data/hmdb51/videos, data/hmdb51/semi/videossl_{40,50,60}pct/*.txt:
 # VideoSSL's published labeled lists (as LTG and ACL+MTL use them), the
 # rest of the training list unlabeled:
-#   python tools/data/make_semi_split.py data/hmdb51/hmdb51_train_split_1_videos.txt \
+#   python tools/data/make_semi_split.py \
+#       data/hmdb51/hmdb51_train_split_1_videos.txt \
 #       --labeled-list hmdb51_train_40_percent_labeled_split_1_rawframes.txt \
-#       --labeled-format rawframe --tag videossl_40pct --out-dir data/hmdb51/semi
+#       --labeled-format rawframe --tag videossl_40pct \
+#       --out-dir data/hmdb51/semi
 _base_ = './semi_ucf101.py'
 data_root = 'data/hmdb51'
 split_dir = f'{data_root}/semi/videossl_40pct'

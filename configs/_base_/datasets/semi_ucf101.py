@@ -2,7 +2,8 @@
 #   data/ucf101/videos/{class}/{video}.avi
 #   data/ucf101/ucf101_val_split_1_videos.txt
 #   data/ucf101/semi/1pc_seed0/{labeled,unlabeled}.txt
-#     (tools/data/make_semi_split.py data/ucf101/ucf101_train_split_1_videos.txt
+#     (tools/data/make_semi_split.py \
+#        data/ucf101/ucf101_train_split_1_videos.txt \
 #        --labels-per-class 1 --seeds 0 1 2 --out-dir data/ucf101/semi;
 #      the "1% / 10%" of CMPL, SVFormer and ACL+MTL is 1 / 10 labeled videos
 #      per class, not a rounded percentage; --labels-per-class 10 gives

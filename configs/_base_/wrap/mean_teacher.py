@@ -1,5 +1,5 @@
-# Mean Teacher around any MMAction2 recognizer: everything but the model and the
-# data. Inherit it after the recognizer's model config and write
+# Mean Teacher around any MMAction2 recognizer: everything but the model and
+# the data. Inherit it after the recognizer's model config and write
 #   model = dict(_delete_=True, recognizer=_base_.model, **_base_.semi_model)
 # plus train/val/test dataloaders whose MultiBranch pipelines build the
 # branches the method needs (SemiIterBasedTrainLoop names any that is
