@@ -586,3 +586,73 @@ def test_timebalance_targets_scores_each_mixture_by_hand():
     assert out['score']['mean'] == pytest.approx((0.9 + 0.2 + 0.8) / 3)
     with pytest.raises(KeyError, match='v2'):
         summarize(probs, {'v0': 0.5, 'v1': 0.5})
+
+
+def _probe_tool():
+    sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
+    import ssl_probe
+    return ssl_probe
+
+
+def test_ssl_probe_rules_against_sklearn_and_by_hand():
+    from sklearn.neighbors import KNeighborsClassifier
+    probe = _probe_tool()
+    g = torch.Generator().manual_seed(0)
+    feats = torch.randn(40, 6, generator=g, dtype=torch.float64)
+    labels = torch.randint(0, 5, (40, ), generator=g)
+    queries = torch.randn(25, 6, generator=g, dtype=torch.float64)
+    for k in (1, 4, 7):
+        reference = KNeighborsClassifier(
+            n_neighbors=k, metric='cosine', algorithm='brute').fit(
+                feats.numpy(), labels.numpy()).predict(queries.numpy())
+        assert probe.knn_predict(feats, labels, queries, k).tolist() == \
+            reference.tolist()
+    # class means (1, 0) for class 0 and (0, 2) for class 2, by hand: the
+    # query (1, 3) is nearer (by angle) to class 2, (3, 1) to class 0;
+    # class 1 has no labeled video and is never predicted
+    feats = torch.tensor([[1., 1.], [1., -1.], [0., 1.], [0., 3.]])
+    labels = torch.tensor([0, 0, 2, 2])
+    queries = torch.tensor([[1., 3.], [3., 1.], [-1., 0.1]])
+    assert probe.nearest_mean_predict(feats, labels, queries).tolist() == [
+        2, 0, 2]
+
+
+def test_ssl_probe_reads_a_stage_one_backbone(tiny_coarse, tmp_path):
+    """Features from a stage-1 checkpoint are those of the network it was
+    saved from (every backbone tensor loaded, under TimeBalance's
+    ``recognizer.backbone.`` names), not of the random initialisation; the
+    command writes one entry per model."""
+    from mmengine.config import Config
+    probe = _probe_tool()
+    config = osp.join(REPO, 'configs', 'supervised',
+                      'supervised_r3d18-tiny_1xb8-2k-iter_synthetic-'
+                      'coarse-labeled.py')
+    cfg = Config.fromfile(config)
+    source = probe.build_model(cfg, seed=3)
+    ckpt = tmp_path / 'ssl.pth'
+    torch.save(dict(state_dict={
+        'recognizer.' + k: v for k, v in source.state_dict().items()
+        if k.startswith('backbone.')}), ckpt)
+    ann = osp.join(tiny_coarse, 'val.txt')
+    expected = probe.video_features(cfg, source, ann, tiny_coarse)
+    loaded = probe.video_features(cfg, probe.build_model(cfg, str(ckpt)),
+                                  ann, tiny_coarse)
+    random = probe.video_features(cfg, probe.build_model(cfg), ann,
+                                  tiny_coarse)
+    assert expected.keys() == loaded.keys() == random.keys()
+    for name in expected:
+        torch.testing.assert_close(loaded[name], expected[name])
+        assert not torch.allclose(random[name], expected[name])
+    out = tmp_path / 'probe.json'
+    probe.main([config, '--data', tiny_coarse, '--reference',
+                osp.join(tiny_coarse, 'train.txt'), '--labeled',
+                f'1={osp.join(tiny_coarse, "labeled.txt")}', '--eval', ann,
+                '--checkpoint', f'ssl={ckpt}', '--k', '3', '--out',
+                str(out)])
+    models = json.loads(out.read_text())['models']
+    assert sorted(models) == ['random', 'ssl']
+    assert sorted(models['ssl']) == ['checkpoint', 'knn3', 'nearest_mean']
+    with pytest.raises(SystemExit, match='not in --reference'):
+        probe.main([config, '--data', tiny_coarse, '--reference', ann,
+                    '--labeled', f'1={osp.join(tiny_coarse, "labeled.txt")}',
+                    '--eval', ann])

@@ -19,7 +19,9 @@ import mmsemi_action  # noqa: F401  (checkpoint loading on torch >= 2.6)
 SOURCE = 'recognizer.backbone.'
 
 
-def convert(checkpoint: str, out: str, prefix: str = '') -> int:
+def backbone_state(checkpoint: str, prefix: str = '') -> dict:
+    """The stage-1 checkpoint's ``recognizer.backbone.*`` tensors, renamed
+    ``<prefix>backbone.*``."""
     state = _load_checkpoint(checkpoint, map_location='cpu')
     state = state.get('state_dict', state)
     backbone = {prefix + 'backbone.' + k[len(SOURCE):]: v
@@ -28,6 +30,11 @@ def convert(checkpoint: str, out: str, prefix: str = '') -> int:
         raise KeyError(f'{checkpoint} has no {SOURCE}* weights: is it a '
                        'TimeBalance stage-1 (TemporalSelfSupervisedModel) '
                        'checkpoint?')
+    return backbone
+
+
+def convert(checkpoint: str, out: str, prefix: str = '') -> int:
+    backbone = backbone_state(checkpoint, prefix)
     os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
     torch.save(dict(state_dict=backbone,
                     meta=dict(source_checkpoint=osp.abspath(checkpoint))),
