@@ -176,3 +176,42 @@ def test_benchmark_tables_are_rebuilt_from_committed_records(tmp_path):
     for png in pngs:
         committed = open(osp.join(docs, osp.basename(png)), 'rb').read()
         assert open(png, 'rb').read() == committed, png
+
+
+def readme_tool_commands() -> list:
+    """``(script, options)`` of every ``python tools/...py`` command in the
+    README's bash blocks (continuation lines joined)."""
+    text = open(README).read()
+    commands = []
+    for block in re.findall(r'```bash\n(.*?)```', text, re.S):
+        for line in block.replace('\\\n', ' ').splitlines():
+            words = shlex.split(line.split('#')[0])
+            for i, word in enumerate(words):
+                if re.fullmatch(r'tools/\S+\.py', word) and i and \
+                        words[i - 1].endswith('python'):
+                    options = []
+                    for w in words[i + 1:]:
+                        if w in (';', 'done', '&&') or w.endswith(';'):
+                            break
+                        if w.startswith('--'):
+                            options.append(w.split('=')[0])
+                    commands.append((word, options))
+    return commands
+
+
+def test_readme_tool_commands_name_real_scripts_and_options():
+    """Every ``python tools/...`` command the README shows names a script
+    of this repository and only options its ``--help`` lists."""
+    commands = readme_tool_commands()
+    assert {s for s, _ in commands} >= {
+        'tools/benchmark/semi_benchmark.py', 'tools/benchmark/ssl_probe.py',
+        'tools/data/make_semi_split.py'}
+    helps = {}
+    for script, options in commands:
+        assert osp.isfile(osp.join(REPO, script)), script
+        if script not in helps:
+            helps[script] = run([sys.executable, script, '--help'], REPO)
+        unknown = [o for o in options
+                   if not re.search(re.escape(o) + r'(?![\w-])',
+                                    helps[script])]
+        assert not unknown, f'README: {script} has no option {unknown}'
