@@ -18,9 +18,6 @@ diagnostic only: it reads the labels of the lists it is given, trains
 nothing, and selects nothing.
 """
 import argparse
-import copy
-import json
-import os
 import os.path as osp
 import sys
 
@@ -33,10 +30,12 @@ from mmengine.registry import init_default_scope
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, REPO)
 sys.path.insert(0, osp.join(REPO, 'tools', 'timebalance'))
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
 import mmsemi_action  # noqa: F401,E402
-from mmaction.registry import DATASETS, MODELS  # noqa: E402
+from mmaction.registry import MODELS  # noqa: E402
 from ssl_to_recognizer import backbone_state  # noqa: E402
+from timebalance_targets import split_dataset, write_json  # noqa: E402
 
 
 def nearest_mean_predict(feats: torch.Tensor, labels: torch.Tensor,
@@ -71,9 +70,7 @@ def read_list(path: str) -> list:
 def video_features(cfg: Config, model, ann: str, data: str,
                    batch_size: int = 8) -> dict:
     """``{video (as listed): feature (C, )}`` of every video of ``ann``."""
-    dataset_cfg = copy.deepcopy(cfg.test_dataloader.dataset)
-    dataset_cfg.update(ann_file=ann, data_prefix=dict(video=data))
-    dataset = DATASETS.build(dataset_cfg)
+    dataset = split_dataset(cfg, ann, data)
     names = [name for name, _ in read_list(ann)]
     out = {}
     for start in range(0, len(dataset), batch_size):
@@ -180,12 +177,7 @@ def main(argv=None):
         result['models'][name] = dict(
             checkpoint=checkpoint,
             **probe(feats, reference, labeled, evaluated, args.k))
-    text = json.dumps(result, indent=1, sort_keys=True)
-    if args.out:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        with open(args.out, 'w') as f:
-            f.write(text + '\n')
-    print(text)
+    write_json(result, args.out)
 
 
 if __name__ == '__main__':

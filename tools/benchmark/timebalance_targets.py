@@ -59,14 +59,30 @@ def load_teacher(work_dir: str):
     return cfg, model.eval()
 
 
+def split_dataset(cfg: Config, ann: str, data: str):
+    """The config's test dataset (its deterministic pipeline) on the videos
+    of ``ann`` under ``data``."""
+    dataset_cfg = copy.deepcopy(cfg.test_dataloader.dataset)
+    dataset_cfg.update(ann_file=ann, data_prefix=dict(video=data))
+    return DATASETS.build(dataset_cfg)
+
+
+def write_json(result: dict, out: str = None) -> None:
+    """Print ``result`` as JSON and, with ``out``, write it there too."""
+    text = json.dumps(result, indent=1, sort_keys=True)
+    if out:
+        os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
+        with open(out, 'w') as f:
+            f.write(text + '\n')
+    print(text)
+
+
 @torch.no_grad()
 def teacher_probs(cfg: Config, model, ann: str, data: str,
                   batch_size: int = 8) -> dict:
     """``{absolute path: (probabilities (K, ), label)}`` of one fine-tuned
     teacher on every video of ``ann`` (its test pipeline)."""
-    dataset_cfg = copy.deepcopy(cfg.test_dataloader.dataset)
-    dataset_cfg.update(ann_file=ann, data_prefix=dict(video=data))
-    dataset = DATASETS.build(dataset_cfg)
+    dataset = split_dataset(cfg, ann, data)
     out = {}
     for start in range(0, len(dataset), batch_size):
         indices = range(start, min(start + batch_size, len(dataset)))
@@ -133,12 +149,7 @@ def main(argv=None):
         probs = {t: teacher_probs(*teachers[t], ann, args.data)
                  for t in TEACHERS}
         result[part] = summarize(probs, scores)
-    text = json.dumps(result, indent=1, sort_keys=True)
-    if args.out:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        with open(args.out, 'w') as f:
-            f.write(text + '\n')
-    print(text)
+    write_json(result, args.out)
 
 
 if __name__ == '__main__':
