@@ -634,11 +634,11 @@ def test_ssl_probe_reads_a_stage_one_backbone(tiny_coarse, tmp_path):
         'recognizer.' + k: v for k, v in source.state_dict().items()
         if k.startswith('backbone.')}), ckpt)
     ann = osp.join(tiny_coarse, 'val.txt')
-    expected = probe.video_features(cfg, source, ann, tiny_coarse)
-    loaded = probe.video_features(cfg, probe.build_model(cfg, str(ckpt)),
-                                  ann, tiny_coarse)
-    random = probe.video_features(cfg, probe.build_model(cfg), ann,
-                                  tiny_coarse)
+    feats = probe.video_features(
+        cfg, dict(expected=source, loaded=probe.build_model(cfg, str(ckpt)),
+                  random=probe.build_model(cfg)), ann, tiny_coarse)
+    expected, loaded, random = (feats[name] for name in (
+        'expected', 'loaded', 'random'))
     assert expected.keys() == loaded.keys() == random.keys()
     for name in expected:
         torch.testing.assert_close(loaded[name], expected[name])

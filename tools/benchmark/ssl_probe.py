@@ -67,22 +67,24 @@ def read_list(path: str) -> list:
 
 
 @torch.no_grad()
-def video_features(cfg: Config, model, ann: str, data: str,
+def video_features(cfg: Config, models: dict, ann: str, data: str,
                    batch_size: int = 8) -> dict:
-    """``{video (as listed): feature (C, )}`` of every video of ``ann``."""
+    """``{model name: {video (as listed): feature (C, )}}`` of every video
+    of ``ann`` for each of ``models`` (each batch decoded once for all)."""
     dataset = split_dataset(cfg, ann, data)
     names = [name for name, _ in read_list(ann)]
-    out = {}
+    out = {name: {} for name in models}
     for start in range(0, len(dataset), batch_size):
         indices = range(start, min(start + batch_size, len(dataset)))
-        batch = model.data_preprocessor(
-            pseudo_collate([dataset[i] for i in indices]), False)
-        inputs = batch['inputs']  # (B, views, C, T, H, W)
-        x = model.backbone(inputs.flatten(0, 1))
-        x = x.mean(dim=tuple(range(2, x.dim())))
-        x = x.view(inputs.shape[0], inputs.shape[1], -1).mean(1)
-        for i, feat in zip(indices, F.normalize(x, dim=1)):
-            out[names[i]] = feat
+        samples = pseudo_collate([dataset[i] for i in indices])
+        for name, model in models.items():
+            inputs = model.data_preprocessor(samples, False)['inputs']
+            # inputs (B, views, C, T, H, W) -> features (B, C')
+            x = model.backbone(inputs.flatten(0, 1))
+            x = x.mean(dim=tuple(range(2, x.dim())))
+            x = x.view(inputs.shape[0], inputs.shape[1], -1).mean(1)
+            for i, feat in zip(indices, F.normalize(x, dim=1)):
+                out[name][names[i]] = feat
     return out
 
 
@@ -169,14 +171,17 @@ def main(argv=None):
                   seed=args.seed, reference=args.reference,
                   labeled=named(args.labeled, '--labeled'), eval=args.eval,
                   models={})
-    models = dict(random=None, **named(args.checkpoint, '--checkpoint'))
-    for name, checkpoint in models.items():
-        model = build_model(cfg, checkpoint, args.seed)
-        feats = video_features(cfg, model, args.reference, args.data)
-        feats.update(video_features(cfg, model, args.eval, args.data))
+    checkpoints = dict(random=None, **named(args.checkpoint, '--checkpoint'))
+    models = {name: build_model(cfg, checkpoint, args.seed)
+              for name, checkpoint in checkpoints.items()}
+    feats = video_features(cfg, models, args.reference, args.data)
+    for name, extra in video_features(cfg, models, args.eval,
+                                      args.data).items():
+        feats[name].update(extra)
+    for name, checkpoint in checkpoints.items():
         result['models'][name] = dict(
             checkpoint=checkpoint,
-            **probe(feats, reference, labeled, evaluated, args.k))
+            **probe(feats[name], reference, labeled, evaluated, args.k))
     write_json(result, args.out)
 
 
