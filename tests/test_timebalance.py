@@ -195,8 +195,10 @@ def test_pretraining_two_processes_equal_one_process(objective):
     assert set(ranks[0]['grads']) == set(grads)
     for name, grad in grads.items():
         assert torch.equal(ranks[0]['grads'][name], ranks[1]['grads'][name])
-        assert torch.allclose(ranks[0]['grads'][name], grad, rtol=1e-4,
-                              atol=1e-6), name
+        # float32 sums in another order: differences of a few 1e-6 of the
+        # gradient's scale; a wrong negative set differs by ~1e-1
+        error = (ranks[0]['grads'][name] - grad).abs().max()
+        assert error <= 1e-5 * grad.abs().max(), name
     assert grads['recognizer.backbone.conv1.conv.weight'].abs().sum() > 0
 
 
