@@ -162,6 +162,14 @@ def test_a_report_orders_labels_by_number(tmp_path, monkeypatch):
     monkeypatch.setattr(plt, 'close', lambda fig: None)
     sb.plot(rows, str(tmp_path / 'plot.png'))
     assert plotted == [([1, 3, 10], [1.0, 3.0, 10.0])]
+    # results.csv lists the runs in the same numeric order
+    os.makedirs(tmp_path / 'sweep' / 'records')
+    for row in rows:
+        with open(tmp_path / 'sweep' / 'records' /
+                  f"{row['labels_per_class']}.json", 'w') as f:
+            json.dump(row, f)
+    assert [r['labels_per_class'] for r in sb.read_records(
+        str(tmp_path))] == [1, 3, 10]
 
 
 FAKE_PYTHON = r"""#!{python}

@@ -860,16 +860,25 @@ def read_records(root):
     order = list(CONFIGS)
     return sorted(rows, key=lambda r: (
         str(r.get('family')), str(r.get('init')), order.index(r['method']),
-        str(r['labels_per_class']), r['seed']))
+        labels_key(r['labels_per_class']), r['seed']))
+
+
+def labels_key(value):
+    """Sort key of a labels-per-class value: numbers by value, then any
+    other label (e.g. a custom ``--data`` split) by name."""
+    if isinstance(value, (int, float)):
+        return (0, value, '')
+    return (1, 0, str(value))
 
 
 def labels_order(values, descending=False):
     """Labels-per-class values in order: numbers by value (most first with
     ``descending``, as a sweep's ``--labels-per-class 10 3 1``), then any
-    other label (e.g. a custom ``--data`` split) by name."""
+    other label by name."""
     numbers = sorted((v for v in values if isinstance(v, (int, float))),
                      reverse=descending)
-    return numbers + sorted((v for v in values if v not in numbers), key=str)
+    return numbers + sorted((v for v in values if v not in numbers),
+                            key=labels_key)
 
 
 def groups(rows):
