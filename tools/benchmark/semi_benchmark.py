@@ -877,8 +877,7 @@ def labels_order(values, descending=False):
     other label by name."""
     numbers = sorted((v for v in values if isinstance(v, (int, float))),
                      reverse=descending)
-    return numbers + sorted((v for v in values if v not in numbers),
-                            key=labels_key)
+    return numbers + sorted((v for v in values if v not in numbers), key=str)
 
 
 def groups(rows):

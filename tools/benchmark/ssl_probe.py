@@ -76,9 +76,11 @@ def video_features(cfg: Config, models: dict, ann: str, data: str,
     out = {name: {} for name in models}
     for start in range(0, len(dataset), batch_size):
         indices = range(start, min(start + batch_size, len(dataset)))
-        samples = pseudo_collate([dataset[i] for i in indices])
+        # every model is built from ``cfg``: one data preprocessor for all
+        preprocessor = next(iter(models.values())).data_preprocessor
+        inputs = preprocessor(pseudo_collate([dataset[i] for i in indices]),
+                              False)['inputs']
         for name, model in models.items():
-            inputs = model.data_preprocessor(samples, False)['inputs']
             # inputs (B, views, C, T, H, W) -> features (B, C')
             x = model.backbone(inputs.flatten(0, 1))
             x = x.mean(dim=tuple(range(2, x.dim())))
