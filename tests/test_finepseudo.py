@@ -261,6 +261,24 @@ def test_frame_transformer_feeds_frames_and_their_differences():
     assert torch.equal(seen[1], torch.stack(frames, 1).flatten(0, 1))
 
 
+def test_paper_configs_feed_f_a_plain_frames():
+    """The paper's VTN sees RGB frames (Sec. 3.1): every paper-scale
+    FinePseudo config builds f_A without frame differences and with a
+    3-channel stem (a standard 2D checkpoint loads); the synthetic configs
+    keep the differences (our addition)."""
+    import glob
+    from mmengine.config import Config
+    paper = sorted(glob.glob(osp.join(REPO, 'configs/finepseudo/*8xb8*.py')))
+    synthetic = sorted(glob.glob(
+        osp.join(REPO, 'configs/finepseudo/finepseudo_*synthetic*.py')))
+    assert len(paper) == 17 and len(synthetic) == 2
+    for path in paper + synthetic:
+        aligner = Config.fromfile(path).model.aligner
+        on = path in synthetic
+        assert aligner.frame_difference is on, path
+        assert aligner.backbone.in_channels == (6 if on else 3), path
+
+
 # ----------------------------------------------------------------------
 # the collaborative rule (Eq. 7-8, Algorithm 1 line 20) and strategies
 def make_hook(**kwargs):

@@ -13,7 +13,10 @@ def hard_negative_triplets(dist: Tensor,
     """Triplets ``(i, j, k)`` of a mini-batch: every anchor ``i``, every
     positive ``j != i`` of its class, and the hardest negative ``k``: the
     video of another class closest to ``i`` in alignment distance (Sec.
-    3.1: "hard-negative mining ... from the same mini-batch").
+    3.1: "hard-negative mining ... from the same mini-batch"). The paper
+    picks "another instance of the same class as positive", one per
+    anchor; taking every positive is our choice (an anchor of a class
+    with more videos in the batch counts more in the mean).
 
     Args:
         dist (Tensor): ``(N, N)`` alignment distances ``D``.
