@@ -146,6 +146,28 @@ def test_missing_branch_is_named_before_training(tiny_coarse, tmp_path):
     assert isinstance(runner._train_loop, dict)  # no loop, no iteration
 
 
+def test_missing_branch_of_a_one_list_dataset_is_named():
+    """TimeBalance's paper-scale stage 1 trains on one list (no
+    SemiDataset): its pipeline must build every branch too."""
+    from mmcv.transforms import Compose
+    from mmsemi_action.engine.runner.config_checks import check_branches
+    model = MODELS.build(dict(type='TemporalSelfSupervisedModel',
+                              recognizer=tiny_recognizer(), num_clips=2,
+                              objective='distinctive', local_global=True))
+    names = ['clip_0', 'clip_1', 'aug_0', 'aug_1']
+
+    class OneList:
+        def __init__(self, branches):
+            self.pipeline = Compose([dict(
+                type='MultiBranch', branch_field=branches,
+                **{name: [] for name in branches})])
+
+    check_branches(model, OneList(names + ['long']))
+    with pytest.raises(ValueError, match=r"needs the branches \['long'\] "
+                       r'.*train_dataloader\.dataset\.pipeline builds'):
+        check_branches(model, OneList(names))
+
+
 # ------------------------------------------------------------------- data
 def test_stock_dataset_keys_under_semi_dataset_are_explained(tiny_coarse):
     with pytest.raises(TypeError, match=r"\['ann_file', 'pipeline'\].*"

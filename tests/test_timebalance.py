@@ -668,8 +668,17 @@ def test_paper_configs_follow_sec_4_2_and_supp_b(backbone, data, ssl_epochs,
                 cfg.model.temperature) == (obj, 4, 0.1)
         assert cfg.model.recognizer.backbone.depth == depth
         schedule_is_the_papers(cfg)
-        (views, ) = [t for t in cfg.train_dataloader.dataset.unlabeled
-                     .pipeline if t['type'] == 'SampleMultiViewFrames']
+        # one pass over the training list per epoch (the paper's epochs):
+        # one source, read once per pass, labels never read
+        loader = cfg.train_dataloader
+        assert loader.sampler.source_ratio == [1]
+        assert loader.dataset.type == 'SemiVideoDataset'
+        assert loader.dataset.labeled is False
+        assert loader.dataset.ann_file.endswith(
+            f'{data}_train_split_1_videos.txt' if data != 'kinetics400'
+            else 'kinetics400_train_list_videos.txt'), loader.dataset.ann_file
+        (views, ) = [t for t in loader.dataset.pipeline
+                     if t['type'] == 'SampleMultiViewFrames']
         assert [views.views[f'clip_{t}'].clip_len for t in range(4)] == \
             [16] * 4
         assert views.views['long'].clip_len == 64
@@ -739,3 +748,34 @@ def test_scoring_crops_the_centre_of_each_clip():
     cols = img[112, :, 0]
     assert cols[0] == pytest.approx(40, abs=1.5)
     assert cols[-1] == pytest.approx(279, abs=1.5)
+
+
+def test_stage_1_data_options_follow_the_config():
+    """tools/timebalance/train.py points a paper-scale stage-1 config (one
+    training list) at ``--ssl-ann`` and refuses to guess it; a synthetic
+    config (two sources) reads the labeled and unlabeled lists. The scorer
+    reads the same lists as stage 1."""
+    import sys
+    sys.path.insert(0, osp.join(REPO, 'tools', 'timebalance'))
+    import score_videos
+    import train as tb_train
+    paper = osp.join(REPO, 'configs/timebalance/timebalance-ssl-invariant_'
+                     'r3d50_8xb4-250e_hmdb51.py')
+    synthetic = tb_train.SSL['invariant']
+    lists = dict(labeled='L.txt', unlabeled='U.txt')
+    assert tb_train.ssl_data(paper, 'root', lists, 'all.txt') == [
+        'train_dataloader.dataset.ann_file=all.txt',
+        'train_dataloader.dataset.data_prefix.video=root']
+    with pytest.raises(ValueError, match='--ssl-ann'):
+        tb_train.ssl_data(paper, 'root', lists)
+    assert tb_train.ssl_data(synthetic, 'root', lists) == [
+        'train_dataloader.dataset.labeled.ann_file=L.txt',
+        'train_dataloader.dataset.labeled.data_prefix.video=root',
+        'train_dataloader.dataset.unlabeled.ann_file=U.txt',
+        'train_dataloader.dataset.unlabeled.data_prefix.video=root']
+    sources = score_videos.training_sources(Config.fromfile(paper))
+    assert [s.ann_file for s in sources] == [
+        'data/hmdb51/hmdb51_train_split_1_videos.txt']
+    sources = score_videos.training_sources(Config.fromfile(synthetic))
+    assert [osp.basename(s.ann_file) for s in sources] == [
+        'labeled.txt', 'unlabeled.txt']

@@ -2,7 +2,4 @@
 # distinctive config with L_I, which reads the n clips only.
 _base_ = './timebalance-ssl-distinctive_r3d50_8xb4-100e_kinetics400.py'
 model = dict(objective='invariant')
-train_dataloader = dict(
-    dataset=dict(
-        labeled=dict(pipeline=_base_.clip_pipeline),
-        unlabeled=dict(pipeline=_base_.clip_pipeline)))
+train_dataloader = dict(dataset=dict(pipeline=_base_.clip_pipeline))

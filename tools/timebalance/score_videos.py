@@ -80,7 +80,7 @@ def deterministic_branch(transforms: list) -> list:
 def scoring_pipeline(cfg: Config, num_clips: int) -> list:
     """Stage 1's decode with ``test_mode`` and its clip branches reduced to
     their deterministic transforms."""
-    pipeline = copy.deepcopy(cfg.train_dataloader.dataset.unlabeled.pipeline)
+    pipeline = copy.deepcopy(training_sources(cfg)[-1].pipeline)
     out = []
     for transform in pipeline:
         if transform['type'] == 'SampleMultiViewFrames':
@@ -107,10 +107,19 @@ def build_teacher(config: str, checkpoint: str, cfg_options=None):
     return cfg, model.eval()
 
 
+def training_sources(cfg: Config) -> list:
+    """The dataset configs stage 1 read: ``labeled`` and ``unlabeled`` of a
+    ``SemiDataset``, or the one training list."""
+    dataset = cfg.train_dataloader.dataset
+    if dataset.get('type') == 'SemiDataset':
+        return [dataset.labeled, dataset.unlabeled]
+    return [dataset]
+
+
 def videos(cfg: Config, pipeline: list):
     """The training lists as test-mode datasets with ``pipeline``."""
-    for source in ('labeled', 'unlabeled'):
-        sub = copy.deepcopy(cfg.train_dataloader.dataset[source])
+    for source in training_sources(cfg):
+        sub = copy.deepcopy(source)
         sub.update(pipeline=pipeline, test_mode=True, labeled=False)
         yield DATASETS.build(sub)
 

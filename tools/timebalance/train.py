@@ -73,6 +73,24 @@ def semi_data(root: str, lists: dict) -> list:
     return opts + eval_data(root)
 
 
+def ssl_data(config: str, root: str, lists: dict, ann=None) -> list:
+    """cfg-options pointing the stage-1 ``config`` at the data under
+    ``root``: a ``SemiDataset`` reads ``lists`` (or ``ann`` as both of its
+    sources); a config on one training list (the paper-scale ones) reads
+    ``ann``."""
+    from mmengine.config import Config
+    dataset = Config.fromfile(config).train_dataloader.dataset
+    if dataset.get('type') == 'SemiDataset':
+        both = dict(labeled=ann, unlabeled=ann) if ann else lists
+        return [o for o in semi_data(root, both) if 'train_' in o]
+    if not ann:
+        raise ValueError(
+            f'{config} trains on one list (train_dataloader.dataset.'
+            'ann_file), not on labeled + unlabeled: give --ssl-ann FILE')
+    return [f'train_dataloader.dataset.ann_file={ann}',
+            f'train_dataloader.dataset.data_prefix.video={root}']
+
+
 def eval_data(root: str) -> list:
     return [f'{split}_dataloader.dataset.{k}={v}'
             for split in ('val', 'test')
@@ -163,18 +181,16 @@ def main(argv=None):
     if args.data:
         split = args.split or args.data
         lists = {s: f'{split}/{s}.txt' for s in ('labeled', 'unlabeled')}
-    ssl_lists = dict(labeled=args.ssl_ann, unlabeled=args.ssl_ann) \
-        if args.ssl_ann else lists
 
     def stop(stage):
         return STAGES.index(stage) >= STAGES.index(args.stop_after)
 
-    ssl_data = [o for o in semi_data(args.data, ssl_lists)
-                if 'train_' in o] if args.data else []
     ssl = {}
     for obj in ('distinctive', 'invariant'):
+        data = ssl_data(ssl_configs[obj], args.data, lists,
+                        args.ssl_ann) if args.data else []
         ssl[obj] = last_checkpoint(
-            train(f'ssl_{obj}', ssl_configs[obj], ssl_work, common + ssl_data,
+            train(f'ssl_{obj}', ssl_configs[obj], ssl_work, common + data,
                   args.seed if args.ssl_seed is None else args.ssl_seed))
         if stop(f'ssl_{obj}'):
             return

@@ -6,4 +6,4 @@ train_list = f'{data_root}/hmdb51_train_split_1_videos.txt'
 source = dict(ann_file=train_list,
               data_prefix=dict(video=f'{data_root}/videos'),
               num_classes=51)
-train_dataloader = dict(dataset=dict(labeled=source, unlabeled=source))
+train_dataloader = dict(dataset=source)

@@ -6,4 +6,4 @@ train_list = f'{data_root}/kinetics400_train_list_videos.txt'
 source = dict(ann_file=train_list,
               data_prefix=dict(video=f'{data_root}/videos_train'),
               num_classes=400)
-train_dataloader = dict(dataset=dict(labeled=source, unlabeled=source))
+train_dataloader = dict(dataset=source)

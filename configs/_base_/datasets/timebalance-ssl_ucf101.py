@@ -1,8 +1,9 @@
 # TimeBalance stage 1 on UCF101 (split 1, layout of semi_ucf101.py) at the
 # paper's settings (Sec. 4.2, supp. B): every training video (labels never
-# read; the train list serves as both sources) gives n = 4 consecutive
-# 16-frame clips (`clip_t`), an augmented copy of each (`aug_t`) and the
-# long clip spanning them (`long`, 64 frames), all from one decode; random
+# read) gives n = 4 consecutive 16-frame clips (`clip_t`), an augmented copy
+# of each (`aug_t`) and the long clip spanning them (`long`: the paper gives
+# no sampling; its 64 frames densely, so that R3D-18's time stride 8 leaves
+# 8 steps, 2 per clip; TCLR reads a sparse clip), all from one decode; random
 # resized crop to 224, flip, random greyscale and colour jitter (the
 # paper's list; their strengths are not given: SimCLR's). `ssl_pipeline`
 # feeds f_D (L_D1 + L_D2), `clip_pipeline` (the n clips only) f_I.
@@ -50,12 +51,24 @@ clip_pipeline = decode + [
     dict(type='MultiBranch', branch_field=clip_branches,
          **_views(clip_branches))
 ]
+# One source, the training list (`source_ratio=[1]`): an epoch is one pass
+# over it, as the paper's epochs, and no video meets itself as a negative
+# within a pass (two sources on the same list, as before, read 4/3 of it
+# per epoch and could).
 train_dataloader = dict(
+    _delete_=True,
     batch_size=4,
-    sampler=dict(source_ratio=[1, 3]),
+    num_workers=8,
+    persistent_workers=True,
+    sampler=dict(type='SemiSupervisedSampler', source_ratio=[1]),
     dataset=dict(
-        labeled=dict(ann_file=train_list, pipeline=ssl_pipeline),
-        unlabeled=dict(ann_file=train_list, pipeline=ssl_pipeline)))
+        type=_base_.dataset_type,
+        ann_file=train_list,
+        data_prefix=dict(video=f'{_base_.data_root}/videos'),
+        num_classes=_base_.num_classes,
+        labeled=False,
+        skip_unreadable=True,
+        pipeline=ssl_pipeline))
 # no labels, no validation
 val_dataloader = None
 test_dataloader = None

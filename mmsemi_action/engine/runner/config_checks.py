@@ -120,19 +120,27 @@ def _pipeline_branches(dataset) -> Dict[str, None]:
 def check_branches(model, dataset) -> None:
     """Every branch ``model.required_branches()`` lists is built by the
     pipeline of the source it comes from (``SemiDataset.labeled`` /
-    ``.unlabeled``)."""
-    if not hasattr(model, 'required_branches') or not hasattr(
-            dataset, 'datasets') or len(dataset.datasets) != 2:
+    ``.unlabeled``; one dataset, e.g. TimeBalance's stage 1 on one
+    training list, must build the ``labeled`` source's branches)."""
+    if not hasattr(model, 'required_branches'):
+        return
+    if not hasattr(dataset, 'datasets'):
+        sources = [('labeled', 'train_dataloader.dataset', dataset)]
+    elif len(dataset.datasets) == 2:
+        sources = [(source, f'train_dataloader.dataset.{source}', sub)
+                   for source, sub in zip(('labeled', 'unlabeled'),
+                                          dataset.datasets)]
+    else:
         return
     method = type(model).__name__
-    for source, sub in zip(('labeled', 'unlabeled'), dataset.datasets):
+    for source, key, sub in sources:
         built = _pipeline_branches(sub)
         missing = [b for b in model.required_branches()[source]
                    if b not in built]
         if missing:
             raise ValueError(
                 f'{method} needs the branches {missing} from the {source} '
-                f'videos, but train_dataloader.dataset.{source}.pipeline '
+                f'videos, but {key}.pipeline '
                 f'builds {sorted(built) or "no branch (no MultiBranch)"}: '
                 f'add them to its MultiBranch transform (see the data '
                 f'config of {method} under configs/_base_/datasets/)')
