@@ -451,6 +451,22 @@ def test_timebalance_teachers_frozen_and_switches():
     only_i.load_state_dict(model.state_dict(), strict=False)
     assert list(only_i.teachers) == ['invariant']
     assert torch.allclose(only_i.teacher_probs(clips, scores), p_i)
+    # s is a mean of cosines: negative s puts p_T off the simplex, which KL
+    # / JS cannot take; they are refused unless s is clamped to [0, 1]
+    for loss in ('SoftmaxKLLoss', 'SoftmaxJSLoss'):
+        with pytest.raises(ValueError, match='semi_train_cfg.clamp_score'):
+            timebalance(distill_loss=dict(type=loss))
+    clamped = timebalance(distill_loss=dict(type='SoftmaxKLLoss'),
+                          clamp_score=True)
+    clamped.load_state_dict(model.state_dict())
+    odd = torch.tensor([-0.3, 1.4, 0.5, -1.0, 0.0, 1.0])
+    s = torch.tensor([0.0, 1.0, 0.5, 0.0, 0.0, 1.0])[:, None]
+    assert torch.allclose(clamped.teacher_probs(clips, odd),
+                          s * p_i + (1 - s) * p_d)
+    # the default passes s as computed
+    raw = odd[:, None]
+    assert torch.allclose(model.teacher_probs(clips, odd),
+                          raw * p_i + (1 - raw) * p_d)
 
 
 def test_timebalance_distils_labeled_clips_and_ignores_unlabeled_labels():

@@ -3,7 +3,10 @@
 # paper gives no stride), short side 256, random resized crop to 224 and
 # flip; teachers and student read the same clip (`labeled`, `weak`), which
 # carries the video's temporal similarity score (score_file, stage 2).
-# Test: 10 clips x 3 crops (Sec. 4.2, Inference). Splits (the paper names
+# Test: 10 clips x 3 views (Sec. 4.2, Inference: "10 uniformly spaced clips
+# and 3 different spatial scales", the standard protocol of its [74]; no
+# scales are given: we read it as MMAction2's ThreeCrop of 256, the three
+# crops covering the 256-short-side frame). Splits (the paper names
 # none; our choice): VideoSSL's published 5/10/20/50% lists
 # (semi/videossl_{p}pct, as LTG, which Table 1 compares with) and 1 labeled
 # video per class for 1% (semi/1pc_seed0, as CMPL and SVFormer).

@@ -44,8 +44,9 @@ class TemporalContrastiveLoss(nn.Module):
     the global batch.
 
     Args:
-        objective (str): ``'invariant'`` or ``'distinctive'``.
-        temperature (float): tau. Defaults to 0.1 (supp. B.1.2).
+        objective (str): ``'invariant'``, ``'distinctive'`` or
+            ``'local_global'``.
+        temperature (float): tau. Defaults to 0.1 (Sec. 4.2).
         loss_weight (float): Defaults to 1.0.
     """
 

@@ -104,6 +104,14 @@ class SemiBaseRecognizer(BaseModel):
                        f'{name} model.semi_train_cfg')
         check_cfg_keys(semi_test_cfg or {}, self.test_cfg_keys,
                        f'{name} model.semi_test_cfg')
+        for key, value in (semi_train_cfg or {}).items():
+            default = defaults.get(key)
+            if isinstance(value, dict) and isinstance(default, dict) and \
+                    value.get('type', default.get('type')) != \
+                    default.get('type'):
+                # another registered type: its own arguments, not the
+                # default type's (which the update below would merge in)
+                defaults[key] = {}
         self.semi_train_cfg = ConfigDict(defaults)
         self.semi_train_cfg.update(copy.deepcopy(semi_train_cfg or {}))
         self.semi_test_cfg = ConfigDict(semi_test_cfg or {})

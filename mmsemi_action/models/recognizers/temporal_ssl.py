@@ -42,7 +42,7 @@ class TemporalSelfSupervisedModel(BaseModel):
         objective (str): ``'invariant'`` or ``'distinctive'``.
         num_clips (int): ``n`` (Table 5: 4 by default).
         projection (dict): the head ``g``.
-        temperature (float): tau (0.1, supp. B.1.2).
+        temperature (float): tau (0.1, Sec. 4.2).
         local_global (bool): add ``L_D2`` to the distinctive objective.
         data_preprocessor (dict, optional): defaults to a
             ``MultiBranchDataPreprocessor`` around the recognizer's.

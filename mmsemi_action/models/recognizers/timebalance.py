@@ -46,7 +46,11 @@ class TimeBalanceRecognizer(SemiBaseRecognizer):
         semi_train_cfg (dict, optional): ``unsup_weight`` (omega, 1.0),
             ``reweighting`` (TSTR; False: plain average ``s = 0.5``),
             ``teachers`` (both, or one of them alone), ``distill_loss``,
-            ``distill_labeled`` (True), ``weak_branch``.
+            ``distill_labeled`` (True), ``weak_branch``, ``clamp_score``
+            (False: ``s`` enters Eq. 7 as computed, a mean of cosines in
+            ``[-1, 1]``, so ``p_T`` may leave the simplex, which L2
+            tolerates; True clamps ``s`` to ``[0, 1]``, required by the KL /
+            JS distances, which need ``p_T`` to be a distribution).
         Others as :class:`SemiBaseRecognizer` (``predict_on='student'``).
     """
 
@@ -56,7 +60,8 @@ class TimeBalanceRecognizer(SemiBaseRecognizer):
         teachers=TEACHERS,
         distill_loss=dict(type='SoftmaxMSELoss', class_reduction='sum'),
         distill_labeled=True,
-        weak_branch='weak')
+        weak_branch='weak',
+        clamp_score=False)
 
     def __init__(self,
                  recognizer: dict,
@@ -85,6 +90,14 @@ class TimeBalanceRecognizer(SemiBaseRecognizer):
             raise KeyError(f'TimeBalanceRecognizer: teacher_checkpoints keys '
                            f'must be in {TEACHERS}, got {sorted(unknown)}')
         self.distill_loss = MODELS.build(cfg.distill_loss)
+        if (cfg.distill_loss.get('type') in ('SoftmaxKLLoss', 'SoftmaxJSLoss')
+                and cfg.reweighting and len(self.teachers) == 2
+                and not cfg.clamp_score):
+            raise ValueError(
+                f"TimeBalanceRecognizer: distill_loss "
+                f"{cfg.distill_loss['type']} needs p_T to be a distribution, "
+                'but s (a mean of cosines) can be negative: set '
+                'model.semi_train_cfg.clamp_score=True (s clamped to [0, 1])')
 
     def init_weights(self) -> None:
         """The student's initialisation, then the fine-tuned teachers."""
@@ -126,6 +139,8 @@ class TimeBalanceRecognizer(SemiBaseRecognizer):
         s = scores.to(inputs.device)[:, None]
         if not self.semi_train_cfg.reweighting:
             s = torch.full_like(s, 0.5)
+        elif self.semi_train_cfg.clamp_score:
+            s = s.clamp(0, 1)
         return s * probs['invariant'] + (1 - s) * probs['distinctive']
 
     def _losses(self, clips: Dict[str, Tensor], samples: Dict[str, list],
