@@ -2,8 +2,9 @@
 # self-supervised stage-1 model (n = 4 clips, tau = 0.1; g = Linear-BN-
 # ReLU-Linear-BN to 128, supp. B.1.2) and the student (Eq. 7-8: TSTR
 # reweighting, L2 distance on softmax outputs, labeled and unlabeled clips;
-# omega = 1: the paper gives no value). Configs set `recognizer` (the teachers default to its
-# architecture); tools/timebalance/train.py sets `teacher_checkpoints`.
+# omega = 1: the paper gives no value). Configs set `recognizer` (the
+# teachers default to its architecture); tools/timebalance/train.py sets
+# `teacher_checkpoints`.
 ssl_model = dict(
     type='TemporalSelfSupervisedModel',
     objective='distinctive',
