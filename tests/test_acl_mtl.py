@@ -46,7 +46,7 @@ CONFIGS = os.path.join(REPO, 'configs', 'acl_mtl')
 SYNTHETIC = os.path.join(
     CONFIGS, 'acl-mtl_r3d18-tiny_1xb16-2k-iter_synthetic-coarse.py')
 UCF101 = os.path.join(
-    CONFIGS, 'acl-mtl_timesformer-vit-b_8xb6-7k-iter_ucf101-1percent.py')
+    CONFIGS, 'acl-mtl_timesformer-vit-b_8xb6-30e_ucf101-1percent.py')
 commit = MemoryBankUpdateHook.update
 
 
@@ -1095,6 +1095,14 @@ def test_paper_configs_views_optimizer_and_hooks(path):
         for k in ('cls_token', 'pos_embed', 'time_embed')
     }
     assert optim.clip_grad == dict(max_norm=40, norm_type=2)
+    # "divide it by 10 at the 25-th epoch and the 28-th epoch" of 30, in
+    # epochs of the run's own data and GPUs (converted by the loop)
+    assert (cfg.train_cfg.type, cfg.train_cfg.max_epochs) == (
+        'SemiIterBasedTrainLoop', 30)
+    assert 'max_iters' not in cfg.train_cfg
+    (step, ) = cfg.param_scheduler
+    assert (step.type, step.by_epoch, step.milestones, step.gamma) == (
+        'MultiStepLR', True, [25, 28], 0.1)
     hooks = [h.type for h in cfg.custom_hooks]
     assert 'MemoryBankUpdateHook' in hooks and 'EMATeacherHook' in hooks
     assert cfg.model.recognizer.backbone.type == 'TimeSformer'
@@ -1161,13 +1169,13 @@ def test_weak_strong_and_long_views_share_one_crop(still_video, path, seed):
 
 
 @pytest.mark.parametrize('variant, switches', [
-    ('acl-mtl-moco_timesformer-vit-b_8xb6-7k-iter_ucf101-1percent',
+    ('acl-mtl-moco_timesformer-vit-b_8xb6-30e_ucf101-1percent',
      dict(contrastive='moco', reliability_weighting=False)),
-    ('acl-mtl-simclr_timesformer-vit-b_8xb6-7k-iter_ucf101-1percent',
+    ('acl-mtl-simclr_timesformer-vit-b_8xb6-30e_ucf101-1percent',
      dict(contrastive='simclr', reliability_weighting=False)),
-    ('acl-mtl-base-eq19_timesformer-vit-b_8xb6-7k-iter_ucf101-1percent',
+    ('acl-mtl-base-eq19_timesformer-vit-b_8xb6-30e_ucf101-1percent',
      dict(contrastive=None, reliability_weighting=False, mtl_loss=None)),
-    ('acl-mtl-base-eq19_timesformer-vit-b_8xb6-1.5k-iter_hmdb51-40percent',
+    ('acl-mtl-base-eq19_timesformer-vit-b_8xb6-30e_hmdb51-40percent',
      dict(contrastive=None, reliability_weighting=False, mtl_loss=None)),
     ('acl-mtl-base-eq19_r3d18-tiny_1xb16-2k-iter_synthetic-coarse',
      dict(contrastive=None, reliability_weighting=False, mtl_loss=None)),

@@ -4,7 +4,7 @@
 # (gamma comes from ACL), no contrastive loss, no L_MTL. Table 2's other
 # rows: only ACL = mtl_loss=None; only MTL = contrastive=None,
 # reliability_weighting=False.
-_base_ = './acl-mtl_timesformer-vit-b_8xb6-7k-iter_ucf101-1percent.py'
+_base_ = './acl-mtl_timesformer-vit-b_8xb6-30e_ucf101-1percent.py'
 model = dict(
     semi_train_cfg=dict(
         contrastive=None, reliability_weighting=False, mtl_loss=None))

@@ -4,12 +4,15 @@
 # the 28-th epoch". From TimeSformer's MMAction2 config: Nesterov momentum,
 # no weight decay on the class token and the position / time embeddings
 # (custom_keys, matched in the student's parameter names), gradient norm
-# clipped at 40. Epochs of the unlabeled split at 8 GPUs x 5 unlabeled
-# clips: UCF101 1% (9442 clips) ~ 236 iterations per epoch, 30 epochs ~ 7k
-# iterations (10%: ~6.4k).
+# clipped at 40. 30 epochs (SVFormer's length; the paper gives only the
+# milestones). An epoch is one pass over the unlabeled split by all ranks:
+# SemiIterBasedTrainLoop turns max_epochs, the validation interval and the
+# epoch milestones into iterations from the data set, batch and number of
+# GPUs of the run (no GPU count or split size assumed here).
 _base_ = './adamw_cosine_2k-iter.py'
-max_iters = 7000
-train_cfg = dict(max_iters=max_iters, val_interval=1000)
+train_cfg = dict(
+    _delete_=True, type='SemiIterBasedTrainLoop', max_epochs=30,
+    val_interval=5)
 optim_wrapper = dict(
     optimizer=dict(
         _delete_=True, type='SGD', lr=0.005, momentum=0.9,
@@ -22,7 +25,7 @@ optim_wrapper = dict(
         }),
     clip_grad=dict(max_norm=40, norm_type=2))
 param_scheduler = [
-    dict(type='MultiStepLR', by_epoch=False, begin=0, end=max_iters,
-         milestones=[max_iters * 25 // 30, max_iters * 28 // 30], gamma=0.1)
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=30,
+         milestones=[25, 28], gamma=0.1)
 ]
 auto_scale_lr = dict(enable=False, base_batch_size=48)

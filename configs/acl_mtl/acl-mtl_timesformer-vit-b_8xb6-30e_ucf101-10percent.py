@@ -1,5 +1,5 @@
 # ACL + MTL on UCF101 with 10% labels (see the 1% config).
-_base_ = './acl-mtl_timesformer-vit-b_8xb6-7k-iter_ucf101-1percent.py'
+_base_ = './acl-mtl_timesformer-vit-b_8xb6-30e_ucf101-1percent.py'
 split_dir = 'data/ucf101/semi/10pc_seed0'
 train_dataloader = dict(
     dataset=dict(

@@ -1,6 +1,6 @@
 # ACL + MTL on Kinetics-400 with 10% labels (60 per class; see the 1%
 # config).
-_base_ = './acl-mtl_timesformer-vit-b_8xb6-170k-iter_kinetics400-1percent.py'
+_base_ = './acl-mtl_timesformer-vit-b_8xb6-30e_kinetics400-1percent.py'
 split_dir = 'data/kinetics400/semi/60pc_seed0'
 train_dataloader = dict(
     dataset=dict(

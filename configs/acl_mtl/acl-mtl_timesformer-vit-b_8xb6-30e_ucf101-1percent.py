@@ -7,7 +7,7 @@
 _base_ = [
     '../_base_/models/timesformer_vit-b.py',
     '../_base_/datasets/acl_mtl_ucf101.py',
-    '../_base_/schedules/sgd_step_7k-iter.py',
+    '../_base_/schedules/sgd_step_30e.py',
     '../_base_/default_runtime.py', '../_base_/semi/acl_mtl.py'
 ]
 model = dict(

@@ -1,5 +1,5 @@
 # ACL + MTL on HMDB51 with 60% labels (see the 40% config).
-_base_ = './acl-mtl_timesformer-vit-b_8xb6-1.5k-iter_hmdb51-40percent.py'
+_base_ = './acl-mtl_timesformer-vit-b_8xb6-30e_hmdb51-40percent.py'
 split_dir = 'data/hmdb51/semi/videossl_60pct'
 train_dataloader = dict(
     dataset=dict(
