@@ -795,3 +795,20 @@ def test_stage_1_data_options_follow_the_config():
     sources = score_videos.training_sources(Config.fromfile(synthetic))
     assert [osp.basename(s.ann_file) for s in sources] == [
         'labeled.txt', 'unlabeled.txt']
+
+
+def test_long_clip_shorter_than_the_clips_is_warned_about():
+    """L_D2 slices the long clip's map into n parts: with fewer time steps
+    than clips the slices repeat, which the model says (the tiny R3D-18
+    has a time stride of 16: 32 frames give 2 steps, 64 give 4)."""
+    import warnings
+    from _models import tiny_recognizer
+    model = MODELS.build(dict(
+        type='TemporalSelfSupervisedModel', recognizer=tiny_recognizer(),
+        objective='distinctive', num_clips=4))
+    with pytest.warns(UserWarning, match='2 time steps for n = 4'):
+        model.slice_projections(torch.randn(1, 1, 3, 32, 16, 16))
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        assert model.slice_projections(
+            torch.randn(1, 1, 3, 64, 16, 16)).shape[:2] == (1, 4)

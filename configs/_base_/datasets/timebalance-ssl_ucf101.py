@@ -2,8 +2,9 @@
 # paper's settings (Sec. 4.2, supp. B): every training video (labels never
 # read) gives n = 4 consecutive 16-frame clips (`clip_t`), an augmented copy
 # of each (`aug_t`) and the long clip spanning them (`long`: the paper gives
-# no sampling; its 64 frames densely, so that R3D-18's time stride 8 leaves
-# 8 steps, 2 per clip; TCLR reads a sparse clip), all from one decode; random
+# no sampling; its 64 frames densely, so that R3D-18's time stride 16 (with
+# pool2) leaves 4 steps, one per clip; TCLR reads a sparse clip), all from
+# one decode; random
 # resized crop to 224, flip, random greyscale and colour jitter (the
 # paper's list; their strengths are not given: SimCLR's). `ssl_pipeline`
 # feeds f_D (L_D1 + L_D2), `clip_pipeline` (the n clips only) f_I.

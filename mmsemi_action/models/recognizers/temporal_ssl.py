@@ -1,6 +1,7 @@
 """Stage 1 of TimeBalance (Dave et al., CVPR 2023, Sec. 3.1): the
 self-supervised temporally-invariant and temporally-distinctive teachers."""
 import copy
+import warnings
 from typing import Dict, Sequence
 
 import torch
@@ -137,6 +138,13 @@ class TemporalSelfSupervisedModel(BaseModel):
             raise ValueError('local_global needs a 3D backbone feature map '
                              f'(B, C, T, H, W), got {tuple(feats.shape)}')
         b = long.shape[0]
+        if feats.shape[2] < self.num_clips:
+            warnings.warn(
+                f'TemporalSelfSupervisedModel: the long clip\'s feature map '
+                f'has {feats.shape[2]} time steps for n = {self.num_clips} '
+                'clips, so L_D2\'s slices repeat time steps (neighbouring '
+                'clips share their aligned slice); lengthen the long clip '
+                'or use a backbone with less temporal downsampling')
         temporal = feats.mean((3, 4)).view(b, -1, *feats.shape[1:3]).mean(1)
         slices = F.adaptive_avg_pool1d(temporal, self.num_clips)  # (B, C, n)
         z = self.head(slices.transpose(1, 2).flatten(0, 1))
