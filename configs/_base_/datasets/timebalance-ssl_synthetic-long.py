@@ -6,13 +6,12 @@
 # (`aug_t`: same frames, another random crop and colour jitter) and the
 # long clip spanning them (`long`, 32 frames 2 apart), all from one decode.
 # KNOWN DEFECT (found 2026-12-07, kept so that the committed records
-# reproduce): the tiny R3D-18's time stride is 16 (strides 2, 2, 2 and
-# pool2), not 8, so the long clip's map has 2 time steps for n = 4 clips
-# and L_D2's slices come in identical pairs; 64 frames 1 apart would give
-# one step per clip. The model warns about it. Batches mix the labeled and unlabeled lists
-# 1:3. (Frames 1 apart, as before, saw an eighth of the video per clip and
-# an object that moved about a pixel per frame, the size of the camera
-# jitter.)
+# reproduce): the tiny R3D-18's time stride is 16 (strides 2, 2, 2 and pool2),
+# not 8, so the long clip's map has 2 time steps for n = 4 clips and L_D2's
+# slices come in identical pairs; 64 frames 1 apart would give one step per
+# clip. The model warns about it. Batches mix the labeled and unlabeled lists
+# 1:3. (Frames 1 apart, as before, saw an eighth of the video per clip and an
+# object that moved about a pixel per frame, the size of the camera jitter.)
 _base_ = './semi_synthetic-coarse.py'
 data_root = 'data/synthetic-long'
 num_clips = 4

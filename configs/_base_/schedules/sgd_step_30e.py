@@ -4,10 +4,11 @@
 # the 28-th epoch". From TimeSformer's MMAction2 config: Nesterov momentum,
 # no weight decay on the class token and the position / time embeddings
 # (custom_keys, matched in the student's parameter names), gradient norm
-# clipped at 40. 30 epochs (the paper's Table 3, Epochs column). An epoch is one pass over the unlabeled split by all ranks:
-# SemiIterBasedTrainLoop turns max_epochs, the validation interval and the
-# epoch milestones into iterations from the data set, batch and number of
-# GPUs of the run (no GPU count or split size assumed here).
+# clipped at 40. 30 epochs (the paper's Table 3, Epochs column). An epoch is
+# one pass over the unlabeled split by all ranks: SemiIterBasedTrainLoop turns
+# max_epochs, the validation interval and the epoch milestones into iterations
+# from the data set, batch and number of GPUs of the run (no GPU count or split
+# size assumed here).
 _base_ = './adamw_cosine_2k-iter.py'
 train_cfg = dict(
     _delete_=True, type='SemiIterBasedTrainLoop', max_epochs=30,
