@@ -812,3 +812,27 @@ def test_long_clip_shorter_than_the_clips_is_warned_about():
         warnings.simplefilter('error')
         assert model.slice_projections(
             torch.randn(1, 1, 3, 64, 16, 16)).shape[:2] == (1, 4)
+
+
+def test_synthetic_long_clip_gives_one_time_step_per_clip():
+    """The CPU stage-1 config's long clip spans the n clips and its
+    feature map (tiny R3D-18 of that config) has exactly n time steps, so
+    L_D2 aligns clip t with a step of its own (32 frames 2 apart, as
+    before 2026-12-07, gave 2 steps for 4 clips)."""
+    import warnings
+    cfg = Config.fromfile(osp.join(
+        REPO, 'configs/timebalance/timebalance-ssl-distinctive_r3d18-tiny_'
+        '1xb8-2k-iter_synthetic-long.py'))
+    views = cfg.views
+    n = cfg.model.num_clips
+    span = views['long']['clip_len'] * views['long']['frame_interval']
+    clip = views['clip_0']
+    assert span == n * clip['clip_len'] * clip['frame_interval']
+    assert views[f'clip_{n - 1}']['shift'] + \
+        clip['clip_len'] * clip['frame_interval'] == span
+    model = MODELS.build(cfg.model)
+    long = torch.randn(1, 1, 3, views['long']['clip_len'], 32, 32)
+    assert model.features(long).shape[2] == n
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        assert model.slice_projections(long).shape[:2] == (1, n)

@@ -4,21 +4,23 @@
 # read), gives n = 4 consecutive clips of 8 frames 2 apart (`clip_t`, a
 # quarter of the video each: 4 clips span it), an augmented copy of each
 # (`aug_t`: same frames, another random crop and colour jitter) and the
-# long clip spanning them (`long`, 32 frames 2 apart), all from one decode.
-# KNOWN DEFECT (found 2026-12-07, kept so that the committed records
-# reproduce): the tiny R3D-18's time stride is 16 (strides 2, 2, 2 and pool2),
-# not 8, so the long clip's map has 2 time steps for n = 4 clips and L_D2's
-# slices come in identical pairs; 64 frames 1 apart would give one step per
-# clip. The model warns about it. Batches mix the labeled and unlabeled lists
-# 1:3. (Frames 1 apart, as before, saw an eighth of the video per clip and an
-# object that moved about a pixel per frame, the size of the camera jitter.)
+# long clip spanning them (`long`, 64 frames 1 apart), all from one decode.
+# The long clip is dense so that its feature map has one time step per
+# clip: the tiny R3D-18's time stride is 16 (temporal strides 2, 2, 2 and
+# pool2), so 64 frames give 4 steps for n = 4 (L_D2 aligns clip t with
+# step t). Until 2026-12-07 it was 32 frames 2 apart: 2 steps, L_D2's
+# slices in identical pairs (those records are archived; the model warns
+# whenever the map has fewer steps than clips). Batches mix the labeled and
+# unlabeled lists 1:3. (Clip frames 1 apart, as before, saw an eighth of
+# the video per clip and an object that moved about a pixel per frame, the
+# size of the camera jitter.)
 _base_ = './semi_synthetic-coarse.py'
 data_root = 'data/synthetic-long'
 num_clips = 4
 clip_len = 8
 frame_interval = 2
-views = dict(long=dict(clip_len=clip_len * num_clips,
-                       frame_interval=frame_interval))
+views = dict(long=dict(clip_len=clip_len * frame_interval * num_clips,
+                       frame_interval=1))
 views.update({
     f'clip_{t}': dict(clip_len=clip_len, frame_interval=frame_interval,
                       shift=clip_len * frame_interval * t)
