@@ -14,7 +14,7 @@ runner and real configs, with the same backbone and iteration budget:
   ``--ssl-per-seed``: once per split seed; its weights are committed so
   that ``--reuse`` restores it on a fresh checkout),
   teachers and scores once per split (``--preset long``: the stage-1 clips
-  need 32 frames);
+  need 64 frames);
 
 ``--init ssl`` starts every method from TimeBalance's stage-1 f_D backbone
 (the same run TimeBalance's student starts from). The suite then
@@ -1122,7 +1122,7 @@ def main(argv=None):
                         help='ssl: every method starts from TimeBalance\'s '
                         'self-supervised f_D backbone (stage 1, trained once '
                         'per data set on every training video; '
-                        'needs 32-frame room: --preset long)')
+                        'needs 64-frame room: --preset long)')
     parser.add_argument('--ssl-per-seed', action='store_true',
                         help='TimeBalance\'s stage 1 once per split seed '
                         '(trained with that seed) instead of once per data '
@@ -1165,7 +1165,7 @@ def main(argv=None):
     if needs_ssl and not args.data and args.preset != 'long':
         parser.error(
             f'--init ssl and {sorted(TIMEBALANCE)} need --preset long: the '
-            'stage-1 clips (n = 4 clips of 8 frames and the 32-frame clip '
+            'stage-1 clips (n = 4 clips of 8 frames and the 64-frame clip '
             f'spanning them) do not fit the {args.preset!r} preset\'s '
             'videos')
     os.makedirs(args.out, exist_ok=True)
