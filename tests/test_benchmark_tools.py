@@ -51,6 +51,36 @@ def test_short_budgets_keep_the_share_of_warm_up():
     assert semi_benchmark.warmup_options(fixmatch, 300) == {}
 
 
+def test_timebalance_variants_build_their_ablation():
+    """Each TimeBalance variant's student options, parsed as
+    tools/timebalance/train.py parses them, build the intended student:
+    both teachers with TSTR, both with the plain average (Table 4), f_D
+    alone (Table 2's one-teacher row)."""
+    import argparse
+
+    from mmengine.config import Config, DictAction
+
+    from mmaction.registry import MODELS
+    sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
+    import semi_benchmark
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--student-cfg-options', nargs='+',
+                        action=DictAction)
+    built = {}
+    for method, options in semi_benchmark.TIMEBALANCE.items():
+        cfg = Config.fromfile(osp.join(REPO, semi_benchmark.CONFIGS[method]))
+        if options:
+            cfg.merge_from_dict(parser.parse_args(
+                ['--student-cfg-options', *options]).student_cfg_options)
+        model = MODELS.build(cfg.model)
+        built[method] = (tuple(model.teachers),
+                         model.semi_train_cfg.reweighting)
+    both = ('invariant', 'distinctive')
+    assert built == dict(timebalance=(both, True),
+                         timebalance_avg=(both, False),
+                         timebalance_distinctive=(('distinctive', ), True))
+
+
 def test_cost_benchmark_applies_config_overrides(tiny_coarse):
     sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
     import cost_benchmark

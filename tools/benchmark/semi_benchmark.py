@@ -8,8 +8,9 @@ runner and real configs, with the same backbone and iteration budget:
 * ``fixmatch``, ``mean_teacher``, ``cmpl``, ``ltg``, ``acl_mtl``: the
   semi-supervised methods, and ``acl_mtl_base``, ACL+MTL's teacher-student
   base (Eq. 1-3, no ACL, no MTL) on the same clips;
-* ``timebalance`` and ``timebalance_avg`` (its plain-average ablation, the
-  same teachers) through ``tools/timebalance/train.py``: stage 1 once per
+* ``timebalance``, ``timebalance_avg`` (its plain-average ablation) and
+  ``timebalance_distinctive`` (f_D alone as the teacher), the same
+  teachers, through ``tools/timebalance/train.py``: stage 1 once per
   data set (training seed ``SSL_SEED``, shared by every split;
   ``--ssl-per-seed``: once per split seed; its weights are committed so
   that ``--reuse`` restores it on a fresh checkout),
@@ -82,16 +83,18 @@ CONFIGS = dict(
     finepseudo='configs/finepseudo/'
     'finepseudo_r3d18-tiny_1xb16-2k-iter_synthetic-fine.py',
 )
-#: TimeBalance (its student; the stages before it run through
-#: tools/timebalance/train.py) and its plain-average ablation (Table 4:
-#: s = 0.5 instead of TSTR), the same teachers
+#: student-only options of each TimeBalance variant: TimeBalance (its
+#: student; the stages before it run through tools/timebalance/train.py),
+#: its plain-average ablation (Table 4: s = 0.5 instead of TSTR) and the
+#: one-teacher ablation with f_D alone (Table 2's "f_D only" row), all
+#: from the same teachers
+TIMEBALANCE = dict(
+    timebalance=[],
+    timebalance_avg=['model.semi_train_cfg.reweighting=False'],
+    timebalance_distinctive=['model.semi_train_cfg.teachers=[distinctive]'])
 CONFIGS.update(dict.fromkeys(
-    ('timebalance', 'timebalance_avg'),
-    'configs/timebalance/timebalance_r3d18-tiny_1xb16-2k-iter_'
+    TIMEBALANCE, 'configs/timebalance/timebalance_r3d18-tiny_1xb16-2k-iter_'
     'synthetic-long.py'))
-#: student-only options of each TimeBalance variant
-TIMEBALANCE = dict(timebalance=[],
-                   timebalance_avg=['model.semi_train_cfg.reweighting=False'])
 #: the stage-1 configs a TimeBalance run or ``--init ssl`` depends on
 SSL_CONFIGS = tuple(
     f'configs/timebalance/timebalance-ssl-{obj}_r3d18-tiny_1xb8-2k-iter_'
@@ -99,7 +102,7 @@ SSL_CONFIGS = tuple(
     'configs/timebalance/timebalance-teacher_r3d18-tiny_1xb8-2k-iter_'
     'synthetic-long.py', )
 SEMI_METHODS = ('fixmatch', 'mean_teacher', 'cmpl', 'ltg', 'acl_mtl_base',
-                'acl_mtl', 'timebalance', 'timebalance_avg', 'finepseudo',
+                'acl_mtl', *TIMEBALANCE, 'finepseudo',
                 'finepseudo_confidence')
 #: variants: a method's config with these options (its own cache key)
 CONFIGS['finepseudo_confidence'] = CONFIGS['finepseudo']
@@ -143,8 +146,7 @@ HEADS = dict(
     supervised_all=('model', ),
     cmpl=('model.primary', 'model.auxiliary'),
     ltg=('model.primary', 'model.auxiliary'),
-    timebalance=('model.recognizer', ),
-    timebalance_avg=('model.recognizer', ),
+    **dict.fromkeys(TIMEBALANCE, ('model.recognizer', )),
 )
 #: logged scalars a record quotes (their last logged value) and their names
 QUOTED_SCALARS = (('unsup_pl_acc', 'pl_acc'),
