@@ -622,6 +622,15 @@ def test_timebalance_targets_scores_each_mixture_by_hand():
     assert out['score']['per_class']['1']['mean'] == pytest.approx(0.5)
     assert out['score']['per_class']['1']['std'] == pytest.approx(0.3)
     assert out['score']['mean'] == pytest.approx((0.9 + 0.2 + 0.8) / 3)
+    # only f_I right on v0 (s 0.9), only f_D right on v1 and v2 (0.2, 0.8)
+    assert out['one_teacher_right']['invariant_only'] == dict(
+        videos=1, score_mean=pytest.approx(0.9))
+    assert out['one_teacher_right']['distinctive_only'] == dict(
+        videos=2, score_mean=pytest.approx(0.5))
+    assert out['score']['per_class']['0']['top1'] == dict(
+        invariant=1.0, distinctive=0.0)
+    assert out['score']['per_class']['1']['top1'] == dict(
+        invariant=0.0, distinctive=1.0)
     with pytest.raises(KeyError, match='v2'):
         summarize(probs, {'v0': 0.5, 'v1': 0.5})
 

@@ -1,7 +1,8 @@
 """How good are TimeBalance's distillation targets on a split? Each
 fine-tuned teacher of a finished run, their plain average and the TSTR
 mixture ``p_T = s p_I + (1 - s) p_D`` (Eq. 7), scored against the hidden
-labels of the split's unlabeled videos, with the distribution of ``s``.
+labels of the split's unlabeled videos, with the distribution of ``s``
+and whether it is higher where only the invariant teacher is right.
 
     python tools/benchmark/timebalance_targets.py RUN_DIR \
         --data DATA_ROOT --split SPLIT_DIR [--out FILE.json]
@@ -95,7 +96,9 @@ def teacher_probs(cfg: Config, model, ann: str, data: str,
 
 
 def summarize(probs: dict, scores: dict) -> dict:
-    """Top-1 of each target against the labels, and ``s`` per class."""
+    """Top-1 of each target against the labels; per class ``s`` and each
+    teacher's top-1; the mean ``s`` of the videos only one teacher gets
+    right (TSTR's premise: higher where only f_I is right)."""
     names = sorted(probs['invariant'])
     missing = [n for n in names if n not in scores]
     if missing:
@@ -108,20 +111,31 @@ def summarize(probs: dict, scores: dict) -> dict:
         invariant=p['invariant'], distinctive=p['distinctive'],
         average=0.5 * (p['invariant'] + p['distinctive']),
         tstr=s * p['invariant'] + (1 - s) * p['distinctive'])
-    top1 = {k: (v.argmax(1) == labels).float().mean().item()
-            for k, v in targets.items()}
+    right = {k: v.argmax(1) == labels for k, v in targets.items()}
+    top1 = {k: v.float().mean().item() for k, v in right.items()}
     per_class = {}
     for c in sorted(set(labels.tolist())):
         values = s[labels == c, 0].tolist()
         per_class[str(c)] = dict(
             mean=statistics.fmean(values),
-            std=statistics.pstdev(values), videos=len(values))
+            std=statistics.pstdev(values), videos=len(values),
+            top1={t: right[t][labels == c].float().mean().item()
+                  for t in TEACHERS})
+    # TSTR's premise (Sec. 3.2): s is high where the invariant teacher is
+    # the one to trust; s where exactly one teacher is right
+    premise = {}
+    for t, other in (TEACHERS, TEACHERS[::-1]):
+        only = right[t] & ~right[other]
+        premise[f'{t}_only'] = dict(
+            videos=int(only.sum()),
+            score_mean=s[only, 0].mean().item() if only.any() else None)
     flat = s[:, 0].tolist()
     return dict(
         videos=len(names), top1=top1,
         tstr_differs_from_average=(targets['tstr'].argmax(1) !=
                                    targets['average'].argmax(1)
                                    ).float().mean().item(),
+        one_teacher_right=premise,
         score=dict(mean=statistics.fmean(flat), std=statistics.pstdev(flat),
                    min=min(flat), max=max(flat), per_class=per_class))
 
