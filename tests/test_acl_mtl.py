@@ -1106,6 +1106,10 @@ def test_paper_configs_views_optimizer_and_hooks(path):
     hooks = [h.type for h in cfg.custom_hooks]
     assert 'MemoryBankUpdateHook' in hooks and 'EMATeacherHook' in hooks
     assert cfg.model.recognizer.backbone.type == 'TimeSformer'
+    # DINO's head widths (hidden 2048, bottleneck 256; 1024-d output)
+    head = cfg.model.semi_train_cfg.temporal_projection
+    assert (head.type, head.hidden_channels, head.bottleneck_channels,
+            head.out_channels) == ('DINOProjectionHead', 2048, 256, 1024)
 
 
 def test_paper_optimizer_reaches_the_students_parameters():

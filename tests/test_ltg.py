@@ -294,6 +294,24 @@ def test_paper_configs_follow_sec_4_2(name, epochs, warmup_epochs,
     assert semi.contrast_loss.negatives == 'cross_modal'
     assert semi.align_loss.dense and semi.align_loss.stop_gradient
     assert semi.projection.num_layers == 3
+    # test views averaged as scores (the authors' code; the paper is silent)
+    for stream in (cfg.model.primary, cfg.model.auxiliary):
+        assert stream.cls_head.average_clips == 'score'
+
+
+def test_paper_projection_heads_are_512_wide_mlps():
+    """The built paper model projects each stream 512 -> 512 -> 512 -> 512
+    (3 layers at the backbone's width: the paper gives no width, the
+    authors' code keeps 512)."""
+    from mmengine.config import Config
+    from conftest import REPO
+    cfg = Config.fromfile(
+        f'{REPO}/configs/ltg/ltg_r3d18_8xb10-180e_ucf101-10percent.py')
+    model = MODELS.build(cfg.model)
+    for head in (model.rgb_projection, model.tg_projection):
+        linears = [m for m in head.modules() if isinstance(m, torch.nn.Linear)]
+        assert [(m.in_features, m.out_features) for m in linears] == [
+            (512, 512)] * 3
 
 
 # ----------------------------------------------------- unlabeled labels
