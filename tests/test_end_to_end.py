@@ -384,3 +384,61 @@ def test_lr_halves_on_a_training_loss_plateau_and_resumes_exactly(
     auto = Runner.from_cfg(cfg)
     auto.train_loop  # noqa: B018  (builds the loop)
     assert 'TrainLossPlateauHook' in [type(h).__name__ for h in auto.hooks]
+
+
+@pytest.mark.parametrize('method', [
+    'supervised', 'fixmatch', 'mean_teacher', 'cmpl', 'ltg', 'acl_mtl_base',
+    'acl_mtl'
+])
+def test_init_ssl_loads_f_d_into_every_method(method, tiny_coarse, tmp_path):
+    """``--init ssl`` as the suite runs it: a stage-1 checkpoint of f_D,
+    ``ssl_to_recognizer.py`` under the method's prefix, ``load_from`` in
+    the real runner. After one iteration at learning rate 0 the trained
+    network's backbone (and a teacher's, copied by the EMA hook) holds
+    f_D's weights, not its own initialisation."""
+    sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
+    sys.path.insert(0, osp.join(REPO, 'tools', 'timebalance'))
+    import semi_benchmark
+    import ssl_to_recognizer
+    from mmaction.registry import MODELS
+    torch.manual_seed(123)
+    f_d = MODELS.build(
+        Config.fromfile(osp.join(REPO, semi_benchmark.SSL_CONFIGS[0])).model)
+    stage1 = str(tmp_path / 'ssl_distinctive.pth')
+    torch.save(dict(state_dict=f_d.state_dict(), meta={}), stage1)
+    init = str(tmp_path / 'init.pth')
+    prefix = semi_benchmark.INIT_PREFIX.get(method, 'student.')
+    assert ssl_to_recognizer.convert(stage1, init, prefix) > 0
+    config = osp.join(REPO, semi_benchmark.CONFIGS[method])
+    extra = {'optim_wrapper.optimizer.lr': 0.0, 'train_cfg.val_interval': 10,
+             'train_dataloader.num_workers': 0,
+             'train_dataloader.persistent_workers': False}
+    if method == 'supervised':
+        cfg = Config.fromfile(config)
+        opts = {k: v for k, v in data_options(tiny_coarse).items()
+                if not k.startswith('train_')}
+        cfg.merge_from_dict({
+            **opts,
+            'train_dataloader.dataset.ann_file': f'{tiny_coarse}/labeled.txt',
+            'train_dataloader.dataset.data_prefix.video': tiny_coarse,
+            'train_cfg.max_iters': 1, **extra})
+        cfg.work_dir = str(tmp_path / 'run')
+    else:
+        if method == 'acl_mtl':
+            extra['model.semi_train_cfg.bank_size'] = 8
+        cfg = tiny_cfg(config, tiny_coarse, tmp_path / 'run', max_iters=1,
+                       **extra)
+    cfg.load_from = init
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    model = runner.model
+    networks = [getattr(model, 'student', model)]
+    if getattr(model, 'teacher', None) is not None:
+        networks.append(model.teacher)
+    reference = dict(f_d.recognizer.backbone.named_parameters())
+    for network in networks:
+        params = dict(network.backbone.named_parameters())
+        assert set(params) == set(reference)
+        for name, value in reference.items():
+            torch.testing.assert_close(params[name], value, rtol=0, atol=0,
+                                       msg=f'{method}: backbone.{name}')
