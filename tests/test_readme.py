@@ -176,6 +176,10 @@ def test_benchmark_tables_are_rebuilt_from_committed_records(tmp_path):
     for png in pngs:
         committed = open(osp.join(docs, osp.basename(png)), 'rb').read()
         assert open(png, 'rb').read() == committed, png
+    # the README shows every plot the report writes
+    shown = re.findall(r'!\[[^]]*\]\((docs/benchmark/[^)]+\.png)\)', text)
+    assert sorted(osp.basename(p) for p in shown) == [
+        osp.basename(p) for p in pngs]
 
 
 def readme_tool_commands() -> list:
