@@ -726,6 +726,18 @@ def test_paper_configs_follow_sec_4_2_and_supp_b(backbone, data, ssl_epochs,
         schedule_is_the_papers(teacher)
 
 
+def test_cost_benchmark_times_stage_2_on_real_videos(tiny_long):
+    """``cost_benchmark.py``'s stage-2 figure decodes and scores batches of
+    the data set's videos with both stage-1 models (n = 4 clips each)."""
+    import sys
+    sys.path.insert(0, osp.join(REPO, 'tools', 'benchmark'))
+    import cost_benchmark
+    res = cost_benchmark.measure_timebalance_scoring(tiny_long, 1,
+                                                     batch_size=2)
+    assert (res['batch'], res['clips_per_video']) == (2, 4)
+    assert res['videos_per_s'] > 0 and res['floor_videos_per_s'] > 0
+
+
 def test_scoring_crops_the_centre_of_each_clip():
     """Stage 2 reads each clip as test time would: the paper config's
     random resized crop + 224 x 224 resize becomes the centred 224 crop of
