@@ -209,6 +209,8 @@ import json, os, sys
 args = sys.argv[1:]
 with open({calls!r}, 'a') as f:
     f.write(os.path.basename(args[0]) + '\n')
+with open({calls!r} + '.argv', 'a') as f:
+    f.write(json.dumps(args) + '\n')
 if args[0].endswith('train.py'):
     work = args[args.index('--work-dir') + 1]
     iters = [a for a in args if a.startswith('train_cfg.max_iters=')]
@@ -237,6 +239,32 @@ def _stand_in(tmp_path, script, num_classes):
         data[name] = str(tmp_path / f'{name}.txt')
         (tmp_path / f'{name}.txt').write_text('videos/0.mp4 0\n')
     return calls, python, data
+
+
+def test_method_options_reach_the_method_run_only(tmp_path):
+    """``--method-cfg-options`` go to the method's training and its cache
+    key, not to the self-supervised f_A run it starts from (whose config
+    has no such key); ``--cfg-options`` go to both."""
+    sb = _suite()
+    calls, python, data = _stand_in(tmp_path, FAKE_PYTHON, num_classes=4)
+    every, own = 'default_hooks.logger.interval=7', \
+        'custom_hooks.0.threshold=0.95'
+    args = dict(method='finepseudo', lpc=1, seed=0, data=data, iters=4,
+                out_dir=str(tmp_path / 'out'), python=str(python),
+                family='fine', extra=[every])
+    plain = sb.run_one(**args)
+    tuned = sb.run_one(**args, method_extra=[own])
+    assert tuned['key'] != plain['key']
+    assert own in tuned['cfg_options'] and own not in plain['cfg_options']
+    trains = [json.loads(line) for line in open(f'{calls}.argv')
+              if 'train.py' in line]
+    ssl = [a for a in trains if sb.ALIGNER_SSL_CONFIG in a[1]]
+    method = [a for a in trains if a[1].endswith(sb.CONFIGS['finepseudo'])]
+    assert len(ssl) == 1 and len(method) == 2  # f_A trained once
+    assert every in ssl[0] and own not in ssl[0]
+    assert every in method[0] and own not in method[0] and own in method[1]
+    with pytest.raises(ValueError, match='method_extra'):
+        sb.run_one(**dict(args, method='timebalance'), method_extra=[own])
 
 
 def test_a_changed_option_misses_the_cache(tmp_path):

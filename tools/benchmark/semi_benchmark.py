@@ -730,14 +730,22 @@ def aligner_ssl(python, lpc, seed, data, iters, out_dir, extra=()):
 
 
 def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
-            init=None, family='custom', reuse=None, ssl_seed=SSL_SEED):
+            init=None, family='custom', reuse=None, ssl_seed=SSL_SEED,
+            method_extra=()):
     """Train ``method`` on one split, evaluate its final checkpoint on the
     test and val splits; returns (and writes) the run's record. ``init``:
     ``None`` (the config's initialisation) or ``(label, checkpoint)``
-    loaded with ``load_from``."""
+    loaded with ``load_from``. ``extra``: cfg-options of every run this
+    one needs (its self-supervised stages included); ``method_extra``:
+    of the method's own training and evaluation only (e.g. a hook
+    setting that the pretraining configs do not have)."""
+    if method_extra and method in TIMEBALANCE:
+        raise ValueError(f'{method}: method_extra is not passed to the '
+                         'TimeBalance stages; use extra')
     run_dir = run_dir_of(out_dir, method, lpc, seed,
                          open_world=data.get('open_world', False))
-    fields = key_fields(method, lpc, seed, data, iters, extra, init, family,
+    fields = key_fields(method, lpc, seed, data, iters,
+                        list(extra) + list(method_extra), init, family,
                         ssl_seed)
     key = cache_key(fields)
     record = retire(run_dir, key, fields)
@@ -768,7 +776,8 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
     if init is not None:
         opts['load_from'] = init[1]
     options = format_options(opts) + method_options(
-        method, data.get('open_world', False)) + list(extra)
+        method, data.get('open_world', False)) + list(extra) + list(
+            method_extra)
     ckpt = osp.join(run_dir, f'iter_{iters}.pth')
     train = [python, osp.join(REPO, 'tools', 'train.py'), config,
              '--work-dir', run_dir, '--seed', str(seed), '--cfg-options']
@@ -1148,6 +1157,14 @@ def main(argv=None):
                         metavar='KEY=VALUE',
                         help='extra config overrides for every run (e.g. an '
                         'ablation; use a separate --out)')
+    parser.add_argument('--method-cfg-options', nargs='+', default=[],
+                        metavar='KEY=VALUE',
+                        help='overrides for the method\'s own run only, not '
+                        'the self-supervised runs it starts from (e.g. '
+                        'FinePseudo\'s custom_hooks.0.threshold=0.95, which '
+                        'f_A\'s pretraining config lacks); not for '
+                        'TimeBalance (its stages take theirs through '
+                        'tools/timebalance/train.py)')
     args = parser.parse_args(argv)
     if args.report:
         table = write_report(args.report)
@@ -1170,6 +1187,11 @@ def main(argv=None):
             'stage-1 clips (n = 4 clips of 8 frames and the 64-frame clip '
             f'spanning them) do not fit the {args.preset!r} preset\'s '
             'videos')
+    if args.method_cfg_options and set(args.methods) & set(TIMEBALANCE):
+        parser.error('--method-cfg-options: not for '
+                     f'{sorted(set(args.methods) & set(TIMEBALANCE))} (their '
+                     'stages run through tools/timebalance/train.py; use '
+                     '--cfg-options)')
     os.makedirs(args.out, exist_ok=True)
     python = sys.executable
     family = 'custom' if args.data else args.family
@@ -1200,7 +1222,8 @@ def main(argv=None):
                           python, args.cfg_options,
                           init=None if method in TIMEBALANCE else init,
                           family=family, reuse=args.reuse,
-                          ssl_seed=ssl_seed)
+                          ssl_seed=ssl_seed,
+                          method_extra=args.method_cfg_options)
             print(f'   test top1={row["top1"]:.4f} '
                   f'val top1={row["val_top1"]:.4f}', flush=True)
     # the table covers every record in OUT, also those of methods,
