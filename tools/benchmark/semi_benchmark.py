@@ -744,9 +744,9 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
                          'TimeBalance stages; use extra')
     run_dir = run_dir_of(out_dir, method, lpc, seed,
                          open_world=data.get('open_world', False))
-    fields = key_fields(method, lpc, seed, data, iters,
-                        list(extra) + list(method_extra), init, family,
-                        ssl_seed)
+    own_extra = list(extra) + list(method_extra)
+    fields = key_fields(method, lpc, seed, data, iters, own_extra, init,
+                        family, ssl_seed)
     key = cache_key(fields)
     record = retire(run_dir, key, fields)
     committed = osp.join(reuse or '', osp.basename(run_dir) + '.json')
@@ -776,8 +776,7 @@ def run_one(method, lpc, seed, data, iters, out_dir, python, extra=(),
     if init is not None:
         opts['load_from'] = init[1]
     options = format_options(opts) + method_options(
-        method, data.get('open_world', False)) + list(extra) + list(
-            method_extra)
+        method, data.get('open_world', False)) + own_extra
     ckpt = osp.join(run_dir, f'iter_{iters}.pth')
     train = [python, osp.join(REPO, 'tools', 'train.py'), config,
              '--work-dir', run_dir, '--seed', str(seed), '--cfg-options']
