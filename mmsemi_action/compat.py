@@ -16,6 +16,17 @@ disappears on its own once the upstream package is fixed:
   ``torch.cuda.set_device`` unconditionally and ``Runner.wrap_model`` passes
   ``device_ids=[LOCAL_RANK]`` to DDP, which a CPU module rejects. Both are
   patched only when CUDA is unavailable, so GPU (NCCL) runs are untouched.
+* ``torch``'s multi-process data-loader iterator stops its workers in
+  ``__del__``. A finished ``Runner`` is a reference cycle, so its loaders'
+  iterators are freed by the cyclic garbage collector, which finalises the
+  queues that carry the stop signal first: the signal never arrives and each
+  worker is waited for until its 5 s status check (pytorch/pytorch#64766
+  asks for an explicit close). Any process that runs one ``Runner`` after
+  another (a notebook, a sweep, the test suite) stalls 10-20 s at some
+  later allocation, once per finished run. ``Runner.train``, ``val`` and
+  ``test`` now stop the workers of the loaders they used when they return
+  (as torch does when an iterator is exhausted); the loaders build new ones
+  if they are iterated again.
 """
 import functools
 import importlib.util
@@ -138,10 +149,83 @@ def fix_mmengine_cpu_distributed() -> bool:
     return True
 
 
+def _inner_iterator(owner):
+    # DataLoader / mmengine's infinite iterator: ``_iterator``; the resume
+    # skip iterator: ``iterator`` (no truth test: iterators define __len__)
+    for attr in ('_iterator', 'iterator'):
+        inner = getattr(owner, attr, None)
+        if inner is not None:
+            return inner
+    return None
+
+
+def release_loader_workers(*holders) -> int:
+    """Stop the worker processes behind ``holders`` now; returns how many
+    running multi-process iterators were stopped.
+
+    ``holders``: ``DataLoader`` objects (their persistent iterator is dropped,
+    so the next pass starts new workers) or loop iterators that wrap one
+    (mmengine's ``_InfiniteDataloaderIterator``, the resume skip iterator).
+    """
+    from torch.utils.data.dataloader import _MultiProcessingDataLoaderIter
+    stopped = 0
+    for holder in holders:
+        owner, seen = holder, set()
+        while owner is not None and id(owner) not in seen:
+            seen.add(id(owner))
+            if isinstance(owner, _MultiProcessingDataLoaderIter):
+                if not owner._shutdown:
+                    owner._shutdown_workers()
+                    stopped += 1
+                break
+            owner = _inner_iterator(owner)
+        if isinstance(getattr(holder, '_iterator', None),
+                      _MultiProcessingDataLoaderIter) and isinstance(
+                          holder, torch.utils.data.DataLoader):
+            holder._iterator = None
+    return stopped
+
+
+def _release_runner_loaders(runner) -> None:
+    for name in ('_train_loop', '_val_loop', '_test_loop'):
+        loop = runner.__dict__.get(name)
+        if loop is None or isinstance(loop, dict):
+            continue  # never built
+        release_loader_workers(
+            getattr(loop, 'dataloader_iterator', None),
+            getattr(loop, 'dataloader', None))
+
+
+def fix_finished_run_leaves_loader_workers() -> bool:
+    """Stop a run's data-loader workers when ``Runner.train``, ``val`` or
+    ``test`` returns (or raises), not when the garbage collector frees the
+    runner."""
+    from mmengine.runner import Runner
+    from torch.utils.data import dataloader
+    if not hasattr(dataloader._MultiProcessingDataLoaderIter,
+                   '_shutdown_workers') or getattr(
+                       Runner.train, '_mmsemi_release', False):
+        return False
+    for name in ('train', 'val', 'test'):
+        original = getattr(Runner, name)
+
+        @functools.wraps(original)
+        def entry(self, *args, _original=original, **kwargs):
+            try:
+                return _original(self, *args, **kwargs)
+            finally:
+                _release_runner_loaders(self)
+
+        entry._mmsemi_release = True
+        setattr(Runner, name, entry)
+    return True
+
+
 def apply_all() -> list:
     """Apply every fix that is still needed; returns the applied names."""
     for fix in (fix_mmaction_missing_drn, fix_mmengine_torch_load,
-                fix_mmengine_cpu_distributed):
+                fix_mmengine_cpu_distributed,
+                fix_finished_run_leaves_loader_workers):
         if fix():
             APPLIED.append(fix.__name__)
     return APPLIED

@@ -55,6 +55,7 @@ def test_fix_is_idempotent():
     assert compat.fix_mmengine_torch_load() is False
     assert compat.fix_mmaction_missing_drn() is False
     assert compat.fix_mmengine_cpu_distributed() is False
+    assert compat.fix_finished_run_leaves_loader_workers() is False
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason='CPU-only fix')
@@ -144,3 +145,58 @@ def test_cpu_distributed_fix_is_needed_without_the_plugin():
                           MASTER_ADDR='127.0.0.1', MASTER_PORT='29612')
     assert res.returncode != 0, res.stdout[-1500:]
     assert 'fix_mmengine_cpu_distributed' in compat.APPLIED
+
+
+def test_finished_run_stops_its_loader_workers(tiny_coarse, tmp_path,
+                                               monkeypatch):
+    """``Runner.train`` returns with the workers of its training and
+    validation loaders stopped cleanly (exit code 0, not killed), and the
+    runner validates again afterwards with new workers. mmengine's own
+    ``train`` returns with them running, left to the garbage collector,
+    which frees a finished runner (a reference cycle) only after waiting
+    out each worker's 5 s status check."""
+    from mmengine.runner import Runner
+    from test_end_to_end import FIXMATCH, tiny_cfg
+    from torch.utils.data import dataloader
+
+    started = []
+    init = dataloader._MultiProcessingDataLoaderIter.__init__
+
+    def record(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        started.append(self)
+
+    monkeypatch.setattr(dataloader._MultiProcessingDataLoaderIter,
+                        '__init__', record)
+
+    def workers():
+        return [w for it in started for w in it._workers]
+
+    def stopped_cleanly():
+        return all(not w.is_alive() and w.exitcode == 0 for w in workers())
+
+    # mmengine's train: a training and a validation iterator, 2 workers
+    # each, still running when it returns
+    stock = Runner.from_cfg(tiny_cfg(FIXMATCH, tiny_coarse, tmp_path / 'a',
+                                     max_iters=1))
+    getattr(Runner.train, '__wrapped__', Runner.train)(stock)
+    assert len(started) == 2 and len(workers()) == 4
+    assert all(w.is_alive() for w in workers())
+    loop = stock.train_loop
+    assert compat.release_loader_workers(
+        loop.dataloader_iterator, loop.dataloader,
+        stock.val_loop.dataloader) == 2
+    assert stopped_cleanly()
+    assert 'fix_finished_run_leaves_loader_workers' in compat.APPLIED
+
+    # with the fix
+    started.clear()
+    runner = Runner.from_cfg(tiny_cfg(FIXMATCH, tiny_coarse, tmp_path / 'b',
+                                      max_iters=1))
+    runner.train()
+    assert len(started) == 2 and stopped_cleanly()
+    assert runner.val_loop.dataloader._iterator is None
+    started.clear()
+    metrics = runner.val()
+    assert 'student/acc/top1' in metrics
+    assert len(started) == 1 and stopped_cleanly()
