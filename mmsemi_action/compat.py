@@ -22,7 +22,7 @@ disappears on its own once the upstream package is fixed:
   queues that carry the stop signal first: the signal never arrives and each
   worker is waited for until its 5 s status check (pytorch/pytorch#64766
   asks for an explicit close). Any process that runs one ``Runner`` after
-  another (a notebook, a sweep, the test suite) stalls 10-20 s at some
+  another (a notebook, a sweep, the test suite) stalls 10-40 s at some
   later allocation, once per finished run. ``Runner.train``, ``val`` and
   ``test`` now stop the workers of the loaders they used when they return
   (as torch does when an iterator is exhausted); the loaders build new ones
@@ -170,18 +170,14 @@ def release_loader_workers(*holders) -> int:
     from torch.utils.data.dataloader import _MultiProcessingDataLoaderIter
     stopped = 0
     for holder in holders:
-        owner, seen = holder, set()
-        while owner is not None and id(owner) not in seen:
-            seen.add(id(owner))
-            if isinstance(owner, _MultiProcessingDataLoaderIter):
-                if not owner._shutdown:
-                    owner._shutdown_workers()
-                    stopped += 1
-                break
+        owner = holder
+        while owner is not None and not isinstance(
+                owner, _MultiProcessingDataLoaderIter):
             owner = _inner_iterator(owner)
-        if isinstance(getattr(holder, '_iterator', None),
-                      _MultiProcessingDataLoaderIter) and isinstance(
-                          holder, torch.utils.data.DataLoader):
+        if owner is not None and not owner._shutdown:
+            owner._shutdown_workers()
+            stopped += 1
+        if isinstance(holder, torch.utils.data.DataLoader):
             holder._iterator = None
     return stopped
 
